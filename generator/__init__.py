@@ -1,0 +1,1 @@
+"""matcalc's generator: exercise families, known solutions, rendering and export."""

@@ -1,0 +1,34 @@
+"""The ``matcalc`` command: the root group, with each package's commands added to it."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from grader.cli import COMMANDS as GRADER_COMMANDS
+from grader.errors import MatcalcError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="matcalc")
+def root() -> None:
+    """matcalc: matrix-calculus exercises with verified solutions, graded exactly.
+
+    \b
+    Start with:
+      matcalc parse --help     how answers are written and read
+    """
+
+
+for command in GRADER_COMMANDS:
+    root.add_command(command)
+
+
+def main() -> None:
+    """Console entry point: any project error becomes a message and exit status 1."""
+    try:
+        root.main(standalone_mode=True)
+    except MatcalcError as problem:  # pragma: no cover - commands handle their own errors
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
