@@ -28,6 +28,11 @@ _UNARY = {
     "vec": n.Vec, "inv": n.Inverse, "transpose": n.Transpose,
 }
 _BINARY = {"hadamard": n.Hadamard, "kron": n.Kron, "max": n.Max}
+#: Every function spelling the language knows (the grammar's FUNC terminal lists the same).
+FUNCTION_NAMES = frozenset(
+    {*n.ELEMENTWISE_FUNCTIONS, *_UNARY, *_BINARY, "norm", "eye", "ones", "zeros",
+     *FUNCTION_ALIASES}
+)
 _MULOPS = {"STAR": None, "DIV": n.Div, "HAD": n.Hadamard, "EDIV": n.ElemDiv, "KRON": n.Kron}
 _GREEK_VARIANTS = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho"}
 _MATRIX_ENVIRONMENTS = ("bmatrix", "pmatrix", "matrix", "Bmatrix", "smallmatrix", "vmatrix")

@@ -16,18 +16,13 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from grader.errors import ParseError
 from grader.language import nodes as n
-from grader.language.builder import Builder
+from grader.language.builder import FUNCTION_NAMES, Builder
 from grader.language.declarations import Declarations, build_declarations
 from grader.language.lexing import BracketMatcher
 from grader.language.limits import DEFAULT_LIMITS, Limits
 from grader.language.normalize import Normalized, normalize
 from grader.language.typecheck import check
 
-_FUNCTION_TOKENS = frozenset(
-    re.findall(r"[A-Za-z]+", "exp log ln sin cos tan tanh sqrt abs sign sgn sigma sigmoid relu "
-               "ReLU step sum tr trace det norm diag softmax vec inv transpose hadamard kron max "
-               "eye ones zeros")
-)
 _FORBIDDEN_COMMANDS = ("input", "include", "write", "immediate", "openin", "openout", "read",
                        "def", "let", "catcode", "csname", "usepackage", "special")
 _TOKEN_NAMES = {
@@ -87,7 +82,7 @@ def _declarations(given: str, limits: Limits) -> Declarations:
         items: Any = _lark(limits).parse(normalized.text, start="declarations")
         return build_declarations(
             normalized.text, items, max_dimension=limits.max_dimension,
-            function_names=_FUNCTION_TOKENS,
+            function_names=FUNCTION_NAMES,
         )
     except ParseError as problem:
         raise _in_original(problem, given, normalized, code="declaration") from None

@@ -16,15 +16,12 @@ from fractions import Fraction
 
 from grader.errors import ParseError
 from grader.language import nodes as n
-from grader.language.builder import FUNCTION_ALIASES, error
+from grader.language.builder import FUNCTION_NAMES, error
 from grader.language.declarations import CONSTANTS, Declarations
 from grader.language.limits import Limits
 from grader.language.shapes import ONE, SCALAR, Dim, Shape
 
-_FUNCTION_NAMES = sorted(
-    {*n.ELEMENTWISE_FUNCTIONS, *FUNCTION_ALIASES, "sum", "tr", "trace", "det", "norm", "diag",
-     "softmax", "vec", "inv", "transpose", "hadamard", "kron", "max", "eye", "ones", "zeros"}
-)
+_FUNCTION_NAMES = sorted(FUNCTION_NAMES)
 _UNKNOWN = "?"  # prefix of the symbols that stand for sizes not yet inferred
 
 
@@ -180,7 +177,7 @@ class _Checker:
                     break
             else:
                 close = difflib.get_close_matches(
-                    text, [*declared, *CONSTANTS, *_FUNCTION_NAMES], n=1, cutoff=0.6
+                    text, [*declared, *CONSTANTS, *_FUNCTION_NAMES], n=1, cutoff=0.5
                 )
                 if close:
                     hint = f"; did you mean {close[0]}?"
@@ -336,6 +333,9 @@ class _Checker:
         typed = self.children(node)
         assert isinstance(typed, n.Pow)
         base = self.resolve_shape(typed.base.typed_shape)
+        if typed.base == n.Constant("e") and not self.is_scalar(typed.exponent.typed_shape):
+            raise error("e^ of a vector or matrix: write exp(...) for the element-wise "
+                        "exponential", typed, code="shape")
         if not self.is_scalar(typed.exponent.typed_shape):
             raise error(
                 f"an exponent must be a scalar, and this one is "
@@ -345,9 +345,6 @@ class _Checker:
         value = self.constant_exponent(typed.exponent)
         if base.is_scalar:
             return typed.with_shape(SCALAR)
-        if isinstance(typed.base, n.Constant) and typed.base.name == "e":
-            raise error("e^ of a vector or matrix: write exp(...) for the element-wise "
-                        "exponential", typed, code="shape")
         if value is None or value.denominator != 1:
             raise error(f"a {base} matrix can only be raised to a whole-number power",
                         typed.exponent, code="shape")

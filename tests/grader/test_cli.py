@@ -1,0 +1,89 @@
+"""``matcalc parse``: output, JSON, exit codes, through click and through the installed script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from generator.cli import root
+
+GIVEN = "x[n], A[n,n]"
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(root, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_parse_prints_ascii_latex_and_shape() -> None:
+    code, out, _ = run("parse", "--given", GIVEN, "x^T (A + A')")
+    assert code == 0
+    assert out.splitlines() == [
+        "ascii:  x^T (A + A^T)",
+        r"latex:  \mathbf{x}^{\top} \left(A + A^{\top}\right)",
+        "shape:  1×n (row vector)",
+    ]
+
+
+def test_parse_json_valid() -> None:
+    code, out, _ = run("parse", "--given", GIVEN, "--json", r"\mathbf{x}^\top A \mathbf{x}")
+    assert code == 0
+    assert json.loads(out) == {
+        "valid": True, "ascii": "x^T A x", "latex": r"\mathbf{x}^{\top} A \mathbf{x}",
+        "shape": ["1", "1"], "error": None,
+    }
+
+
+def test_parse_json_invalid_exits_1() -> None:
+    code, out, _ = run("parse", "--given", GIVEN, "--json", "x + x^T")
+    assert code == 1
+    result = json.loads(out)
+    assert result["valid"] is False
+    assert result["shape"] is None and result["ascii"] is None
+    assert "can't add n×1 and 1×n" in result["error"]
+
+
+def test_parse_invalid_text_goes_to_stderr_with_a_caret() -> None:
+    code, out, err = run("parse", "--given", GIVEN, "Sin(x)")
+    assert code == 1
+    assert out == ""
+    assert "did you mean sin?" in err
+    assert "Sin(x)\n" in err and "^^^" in err
+
+
+def test_parse_reads_standard_input() -> None:
+    code, out, _ = run("parse", "--given", GIVEN, "--json", "-", stdin="2 A x\n")
+    assert code == 0
+    assert json.loads(out)["shape"] == ["n", "1"]
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("parse")[0] == 2
+    assert run("parse", "--nonsense", "x")[0] == 2
+    code, _, err = run("parse", "--given", "x[n", "x")
+    assert code == 2
+    assert "--given" in err and "never closed" in err
+
+
+def test_help_teaches_the_language() -> None:
+    code, out, _ = run("parse", "--help")
+    assert code == 0
+    assert "--given" in out and "x[n]" in out and "Exit status" in out
+    code, out, _ = run("--help")
+    assert code == 0 and "parse" in out
+
+
+def test_installed_console_script() -> None:
+    script = shutil.which("matcalc", path=str(Path(sys.executable).parent))
+    assert script is not None, "matcalc is not installed in this environment"
+    done = subprocess.run(
+        [script, "parse", "--given", GIVEN, "--json", "A x"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ascii"] == "A x"
