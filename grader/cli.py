@@ -27,7 +27,8 @@ Exit status: 0 if the answer is valid, 1 if it is not, 2 for a usage error.
 """
 
 
-@click.command("parse", help=_PARSE_HELP)
+@click.command("parse", help=_PARSE_HELP,
+               context_settings={"ignore_unknown_options": True})
 @click.argument("text")
 @click.option("--given", "-g", default="", metavar="DECLS",
               help='Declared names and shapes, e.g. "x[n], A[n,n], b".')

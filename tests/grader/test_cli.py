@@ -62,6 +62,12 @@ def test_parse_reads_standard_input() -> None:
     assert json.loads(out)["shape"] == ["n", "1"]
 
 
+def test_an_answer_may_start_with_a_minus_sign() -> None:
+    code, out, _ = run("parse", "--given", GIVEN, "--json", "-2 A x")
+    assert code == 0
+    assert json.loads(out)["ascii"] == "-2 A x"
+
+
 def test_usage_errors_exit_2() -> None:
     assert run("parse")[0] == 2
     assert run("parse", "--nonsense", "x")[0] == 2
