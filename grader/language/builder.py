@@ -118,9 +118,8 @@ class Builder(Transformer[Token, Any]):
         return children[0]
 
     def product(self, children: list[Item]) -> n.Node:
-        """Left to right; consecutive ``*``/juxtapositions extend one n-ary :class:`Mul`."""
-        current = _node(children[0])
-        open_product: n.Mul | None = None  # the Mul this chain is still extending
+        """Left to right; consecutive ``*``/juxtapositions form one n-ary :class:`Mul`."""
+        run: list[n.Node] = [_node(children[0])]  # factors of the product being gathered
         index = 1
         while index < len(children):
             item = children[index]
@@ -133,13 +132,11 @@ class Builder(Transformer[Token, Any]):
                 operand = _node(item)
                 index += 1
             if operator is None:
-                factors = (*open_product.factors, operand) if open_product is current and \
-                    open_product is not None else (current, operand)
-                current = open_product = n.Mul(factors, span=span_of(current, operand))
+                run.append(operand)
             else:
-                current = operator(current, operand, span=span_of(current, operand))
-                open_product = None
-        return current
+                left = _product(run)
+                run = [operator(left, operand, span=span_of(left, operand))]
+        return _product(run)
 
     # --- powers and postfix operators -------------------------------------------------------
 
@@ -172,7 +169,7 @@ class Builder(Transformer[Token, Any]):
 
     def number(self, children: list[Token]) -> n.Node:
         (token,) = children
-        digits = len(token.value.replace(".", "").lstrip("0")) or 1
+        digits = len(token.value.replace(".", ""))
         if digits > self.limits.max_literal_digits:
             raise error(
                 f"number too long ({digits} digits; the limit is "
@@ -398,6 +395,12 @@ def _node(item: Item | object) -> n.Node:
     return item
 
 
+def _product(factors: list[n.Node]) -> n.Node:
+    if len(factors) == 1:
+        return factors[0]
+    return n.Mul(tuple(factors), span=span_of(factors[0], factors[-1]))
+
+
 def _arity(head: Token, args: Sequence[n.Node], *allowed: int) -> None:
     if len(args) not in allowed:
         expected = " or ".join(str(a) for a in allowed)
@@ -408,8 +411,9 @@ def _arity(head: Token, args: Sequence[n.Node], *allowed: int) -> None:
 
 def _subscript_part(token: Token) -> Dim:
     if token.type == "NUMBER":
-        if not token.value.isdigit():
-            raise error("a subscript must be a whole number or a name", token)
+        if not token.value.isdigit() or int(token.value) == 0:
+            raise error("a size in a subscript must be a positive whole number or a name",
+                        token)
         return Dim.of(int(token.value))
     return Dim.of(token.value)
 

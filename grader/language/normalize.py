@@ -111,5 +111,7 @@ def _refusal(ch: str) -> str:
     name = unicodedata.name(ch, f"U+{ord(ch):04X}")
     if unicodedata.category(ch).startswith("C"):
         return f"control character U+{ord(ch):04X} ({name}) is not allowed"
+    if not ch.isprintable():
+        return f"character U+{ord(ch):04X} ({name}) is not allowed"
     hint = f"; did you mean '{_LOOKALIKES[ch]}'?" if ch in _LOOKALIKES else ""
     return f"character '{ch}' ({name}) is not allowed{hint}"

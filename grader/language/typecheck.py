@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -46,8 +47,13 @@ class _Checker:
         return Dim(1, (f"{_UNKNOWN}{self.counter}",))
 
     def resolve(self, dim: Dim) -> Dim:
-        while len(dim.symbols) == 1 and dim.coefficient == 1 and dim.symbols[0] in self.bindings:
+        """Follow bindings to the representative, compressing the path on the way back."""
+        path: list[str] = []
+        while _is_unknown(dim) and dim.symbols[0] in self.bindings:
+            path.append(dim.symbols[0])
             dim = self.bindings[dim.symbols[0]]
+        for symbol in path[:-1]:
+            self.bindings[symbol] = dim
         return dim
 
     def resolve_shape(self, shape: Shape) -> Shape:
@@ -125,9 +131,10 @@ class _Checker:
             return n.Constant(text, span=node.span, shape=SCALAR)
         if text == "I":
             return self.visit(n.Identity(None, span=node.span))
-        if text.startswith("I_") and len(text) > 2:
-            size = text[2:]
-            dim = Dim.of(int(size)) if size.isdigit() else Dim.of(size)
+        sized = re.fullmatch(r"I_(\d*)([A-Za-z]\w*)?", text)
+        if sized and (sized.group(1) or sized.group(2)):  # I_3, I_n, I_2n
+            coefficient, symbol = sized.group(1), sized.group(2)
+            dim = Dim(int(coefficient) if coefficient else 1, (symbol,) if symbol else ())
             return self.visit(n.Identity(dim, span=node.span))
         if text == "T":
             raise error("T means transpose only right after ^ (as in A^T)", node)
@@ -146,20 +153,26 @@ class _Checker:
     def split(self, text: str) -> list[str] | None:
         """``xy`` as ``x y`` when that is the only way to read it as declared names."""
         names = [name for name in self.declarations.names if "_" not in name]
-        found: list[list[str]] = []
-
-        def walk(rest: str, parts: list[str]) -> None:
-            if len(found) > 1:
-                return
-            if not rest:
-                found.append(parts)
-                return
+        # ways[i]: how many readings text[i:] has (counting stops at 2); step[i]: the first name.
+        ways = [0] * len(text) + [1]
+        step: list[str | None] = [None] * (len(text) + 1)
+        for start in range(len(text) - 1, -1, -1):
             for name in names:
-                if rest.startswith(name):
-                    walk(rest[len(name):], [*parts, name])
-
-        walk(text, [])
-        return found[0] if len(found) == 1 and len(found[0]) > 1 else None
+                if text.startswith(name, start):
+                    found = ways[start + len(name)]
+                    if found:
+                        ways[start] = min(2, ways[start] + found)
+                        step[start] = name
+        if ways[0] != 1:
+            return None
+        parts: list[str] = []
+        position = 0
+        while position < len(text):
+            chosen = step[position]
+            assert chosen is not None
+            parts.append(chosen)
+            position += len(chosen)
+        return parts if len(parts) > 1 else None
 
     def unknown_name(self, text: str, node: n.Node) -> ParseError:
         declared = list(self.declarations.names)
@@ -200,7 +213,9 @@ class _Checker:
         return node.with_shape(Shape(rows, cols))
 
     def dimension(self, dim: Dim, node: n.Node) -> Dim:
-        if dim.is_concrete and not 0 < dim.coefficient <= self.limits.max_dimension:
+        if dim.coefficient < 1 or (
+            dim.is_concrete and dim.coefficient > self.limits.max_dimension
+        ):
             raise error(
                 f"a size must be from 1 to {self.limits.max_dimension}, not {dim}",
                 node, code="limit",
@@ -481,7 +496,8 @@ def _fold(node: n.Node, cap: int) -> Fraction | None:
         base, exponent = _fold(node.base, cap), _fold(node.exponent, cap)
         if base is None or exponent is None or exponent.denominator != 1:
             return None
-        if abs(exponent) > cap or (abs(base) > 1 and abs(exponent) * math.log2(abs(base)) > 64):
+        bits = max(base.numerator.bit_length(), base.denominator.bit_length())
+        if abs(exponent) > cap or abs(exponent) * bits > 256:
             raise OverflowError
         if base == 0 and exponent < 0:
             return None
