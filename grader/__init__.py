@@ -1,8 +1,9 @@
-"""matcalc's grader: the answer language and (later) equivalence, shape checks and feedback.
+"""matcalc's grader: the answer language, equivalence, shape checks and feedback.
 
 ``grader`` never imports ``generator``; it reads exercise sets as data.
 """
 
+from grader.checker import check
 from grader.errors import MatcalcError, ParseError
 from grader.language import (
     DEFAULT_LIMITS,
@@ -14,14 +15,20 @@ from grader.language import (
     print_ascii,
     print_latex,
 )
+from grader.verdict import CheckOptions, Interpretation, Mistake, Verdict
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "CheckOptions",
     "Declarations",
+    "Interpretation",
     "Limits",
     "MatcalcError",
+    "Mistake",
     "ParseError",
     "Shape",
+    "Verdict",
+    "check",
     "parse",
     "parse_declarations",
     "print_ascii",

@@ -61,6 +61,10 @@ class Node:
                 changes[name] = tuple(function(item) for item in value)
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def with_field(self: N, name: str, value: object) -> N:
+        """A copy with one field (a child, or a tuple of children) replaced."""
+        return replace(self, **{name: value})  # type: ignore[arg-type]
+
     def with_shape(self: N, shape: Shape) -> N:
         """A copy with ``shape`` set (cheaper than ``replace``: nothing is recomputed)."""
         clone = object.__new__(type(self))

@@ -1,0 +1,130 @@
+"""The grading pipeline for one answer: read it, check its shape, test equivalence, diagnose.
+
+Each step can end the check with its own outcome: *invalid* (unreadable; no penalty), *wrong
+shape*, *incorrect* (with a named mistake where one matches), *correct*, or *undecided* (too few
+points inside the functions' domains; resource caps are enforced by :mod:`grader.pool`).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from grader.diagnosis import Diagnosis, diagnose, transpose_feedback
+from grader.equivalence import close, identity_test
+from grader.errors import ParseError
+from grader.evaluation import Mat
+from grader.language import nodes as n
+from grader.language.declarations import Declarations
+from grader.language.limits import DEFAULT_LIMITS, Limits
+from grader.language.parser import parse, parse_declarations
+from grader.language.printing import print_ascii, print_latex
+from grader.verdict import CheckOptions, Interpretation, Layout, Mistake, Verdict
+
+
+@functools.lru_cache(maxsize=2048)
+def parse_key(expected: str, declarations: Declarations, limits: Limits = DEFAULT_LIMITS) -> n.Node:
+    """Keys are parsed once per process: a class run checks the same key many times."""
+    return parse(expected, declarations, limits=limits)
+
+
+def check(
+    expected: str | n.Node,
+    answer: str,
+    given: str | Declarations,
+    *,
+    layout: Layout | None = None,
+    options: CheckOptions | None = None,
+) -> Verdict:
+    """Grade ``answer`` against the key ``expected``, in this process.
+
+    A malformed key or declaration list is the author's error and raises :class:`ParseError`;
+    anything wrong with the answer is a verdict.
+    """
+    options = options or CheckOptions()
+    declarations = given if isinstance(given, Declarations) else parse_declarations(given)
+    key = expected if isinstance(expected, n.Node) else parse_key(expected, declarations)
+    expected_shape = key.typed_shape
+    try:
+        tree = parse(answer, declarations)
+    except ParseError as problem:
+        return Verdict("invalid", 0.0, expected_shape, None, problem.code, str(problem), None,
+                       "could not be read")
+    shape = tree.typed_shape
+    seen = Interpretation(print_ascii(tree), print_latex(tree))
+
+    def verdict(status: str, score: float, note: str | None, feedback: str, method: str) -> Verdict:
+        return Verdict(status, score, expected_shape, shape, note, feedback, seen,  # type: ignore[arg-type]
+                       method)
+
+    outcome, points, key_values, answer_values = identity_test(
+        key, tree, declarations, points=options.points, max_tries=options.max_tries,
+        seed=options.seed,
+    )
+    mistakes = _parse_mistakes(options.mistakes, declarations)
+
+    def diagnosis() -> Diagnosis | None:
+        if not options.diagnose:
+            return None
+        return diagnose(key, tree, declarations, points, key_values, answer_values, mistakes,
+                        layout)
+
+    if shape != expected_shape and not (shape.is_scalar and expected_shape.is_scalar):
+        found = diagnosis()
+        if found is not None and found.note == "transpose":
+            return verdict("wrong_shape", 0.0, "transpose",
+                           f"Your answer is {shape} but the answer is {expected_shape}. "
+                           + transpose_feedback(layout), outcome.method)
+        if found is not None and found.note not in ("missing_term", "extra_term"):
+            return verdict("wrong_shape", 0.0, found.note,
+                           f"Your answer is {shape} but the answer is {expected_shape}. "
+                           + found.feedback, outcome.method)
+        return verdict("wrong_shape", 0.0, None,
+                       f"Your answer is {shape.describe()} but the answer is "
+                       f"{expected_shape.describe()}.", "shape check")
+    if outcome.equal is None:
+        return verdict("undecided", 0.0, None,
+                       "Your answer could not be checked: too few test points lie inside the "
+                       "domain of its functions. It was not marked.", outcome.method)
+    if outcome.equal:
+        return verdict("correct", 1.0, None, "Correct.", outcome.method)
+    found = diagnosis()
+    if isinstance(key, n.Matrix) or isinstance(tree, n.Matrix):
+        wrong = _wrong_entries(key_values, answer_values, points.exact)
+        total = expected_shape.rows.coefficient * expected_shape.cols.coefficient
+        score = (total - len(wrong)) / total if options.partial_credit and total else 0.0
+        listed = ", ".join(f"({i + 1}, {j + 1})" for i, j in wrong)
+        plural = "entries" if len(wrong) > 1 else "entry"
+        text = f"The {plural} at {listed} {'are' if len(wrong) > 1 else 'is'} wrong."
+        if found is not None:
+            text = f"{found.feedback} {text}"
+        return verdict("incorrect", score, found.note if found else "wrong_entries", text,
+                       f"entry by entry; {outcome.method}")
+    if found is not None:
+        return verdict("incorrect", 0.0, found.note, found.feedback, outcome.method)
+    return verdict("incorrect", 0.0, None, "Incorrect.", outcome.method)
+
+
+def _wrong_entries(
+    key_values: list[Mat | None], answer_values: list[Mat | None], exact: bool
+) -> list[tuple[int, int]]:
+    wrong: set[tuple[int, int]] = set()
+    for k, a in zip(key_values, answer_values, strict=True):
+        if k is None or a is None:
+            continue
+        for i in range(k.rows):
+            for j in range(k.cols):
+                if not close(Mat.scalar(k.at(i, j)), Mat.scalar(a.at(i, j)), exact):
+                    wrong.add((i, j))
+    return sorted(wrong)
+
+
+def _parse_mistakes(
+    mistakes: tuple[Mistake, ...], declarations: Declarations
+) -> list[tuple[Mistake, n.Node]]:
+    parsed = []
+    for mistake in mistakes:
+        try:
+            parsed.append((mistake, parse_key(mistake.answer, declarations)))
+        except ParseError:
+            continue  # a listed mistake that does not parse can never match
+    return parsed

@@ -1,0 +1,181 @@
+"""Naming the mistake in a wrong answer, by comparing it with transforms of the key.
+
+Tried only once an answer is known to be wrong, in this order: the exercise's listed mistakes,
+the transpose (the other layout), a scalar multiple c·key (c = -1: the sign), a dropped or extra
+term of a sum, "correct only if A were symmetric", and an element-wise product where a matrix
+product belongs (or the reverse).  Every comparison reuses the points of the identity test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+
+from grader.equivalence import PointSet, close, same_values
+from grader.evaluation import FLOAT_DIGITS, Mat, matmul
+from grader.language import nodes as n
+from grader.language.declarations import Declarations
+from grader.language.printing import print_ascii
+from grader.verdict import Layout, Mistake
+
+_LAYOUT_HINT = {
+    "numerator": "this sheet uses numerator layout, where the derivative of a scalar by an "
+                 "n-vector is a 1×n row",
+    "denominator": "this sheet uses denominator layout, where the derivative of a scalar by a "
+                   "vector or matrix has the shape of that vector or matrix",
+}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    note: str
+    feedback: str
+
+
+def transpose_feedback(layout: Layout | None) -> str:
+    hint = f": {_LAYOUT_HINT[layout]}" if layout else ""
+    return f"This is the transpose of the right answer{hint}."
+
+
+def diagnose(
+    key: n.Node,
+    answer: n.Node,
+    declarations: Declarations,
+    pointset: PointSet,
+    key_values: Sequence[Mat | None],
+    answer_values: Sequence[Mat | None],
+    mistakes: Sequence[tuple[Mistake, n.Node]],
+    layout: Layout | None,
+) -> Diagnosis | None:
+    exact = pointset.exact
+
+    def matches(values: Sequence[Mat | None]) -> bool:
+        return same_values(values, answer_values, exact)
+
+    for mistake, tree in mistakes:
+        if matches(pointset.values(tree)):
+            return Diagnosis(mistake.note, mistake.feedback)
+    if matches([None if v is None else v.transpose() for v in key_values]) and not matches(
+        key_values
+    ):
+        return Diagnosis("transpose", transpose_feedback(layout))
+    factor = _ratio(key_values, answer_values, exact)
+    if factor is not None and matches([None if v is None else matmul(Mat.scalar(factor), v)
+                                       for v in key_values]):
+        if factor == -1:
+            return Diagnosis("sign", "Your answer has the wrong sign.")
+        return Diagnosis("scalar_multiple",
+                         f"Your answer is {_show(factor, exact)} times the right answer.")
+    for variant, _ in _rewrites(key, _drop_a_term):
+        if matches(pointset.values(variant)):
+            return Diagnosis("missing_term", "Your answer is missing a term of the sum.")
+    key_values_list = list(key_values)
+    for variant, dropped in _rewrites(answer, _drop_a_term):
+        if same_values(pointset.values(variant), key_values_list, exact):
+            return Diagnosis("extra_term", f"The term {print_ascii(dropped)} does not belong in "
+                                           "your answer; without it the answer would be right.")
+    symmetric = _assumed_symmetric(key, answer, declarations, pointset)
+    if symmetric:
+        names = " and ".join(symmetric)
+        verb = "were" if len(symmetric) == 1 else "were all"
+        return Diagnosis(
+            "assumed_symmetric",
+            f"This would be right only if {names} {verb} symmetric, and that is not given.",
+        )
+    for variant, _ in _rewrites(answer, _swap_product):
+        if same_values(pointset.values(variant), key_values_list, exact):
+            return Diagnosis(
+                "elementwise_vs_matrix_product",
+                "You used an element-wise product where a matrix product belongs, or the "
+                "reverse.",
+            )
+    return None
+
+
+def _ratio(
+    key_values: Sequence[Mat | None], answer_values: Sequence[Mat | None], exact: bool
+) -> Any:
+    """c with answer = c·key at the first entry where the key is non-zero."""
+    for k, a in zip(key_values, answer_values, strict=True):
+        if k is None or a is None or (k.rows, k.cols) != (a.rows, a.cols):
+            continue
+        for x, y in zip(k.data, a.data, strict=True):
+            if x != 0:
+                if exact:
+                    return Fraction(y) / Fraction(x)
+                with mpmath.workdps(FLOAT_DIGITS):
+                    return y / x
+    return None
+
+
+def _show(factor: Any, exact: bool) -> str:
+    if exact and isinstance(factor, Fraction):
+        return str(factor)
+    with mpmath.workdps(FLOAT_DIGITS):
+        nice = Fraction(str(factor)).limit_denominator(1000)
+        if close(Mat.scalar(mpmath.mpf(nice.numerator) / nice.denominator),
+                 Mat.scalar(factor), exact=False):
+            return str(nice)
+        return str(mpmath.nstr(factor, 6))
+
+
+def _rewrites(
+    tree: n.Node, local: Callable[[n.Node], Iterator[tuple[n.Node, n.Node]]]
+) -> Iterator[tuple[n.Node, n.Node]]:
+    """Copies of ``tree`` with one node replaced by one of ``local(node)``'s alternatives,
+    each with the node ``local`` reports (the dropped term, the swapped product)."""
+    yield from local(tree)
+    for field_name in tree.child_fields:
+        value = getattr(tree, field_name)
+        if isinstance(value, n.Node):
+            for variant, info in _rewrites(value, local):
+                yield tree.with_field(field_name, variant), info
+        elif value and not isinstance(value[0], tuple):
+            for index, child in enumerate(value):
+                for variant, info in _rewrites(child, local):
+                    items = (*value[:index], variant, *value[index + 1 :])
+                    yield tree.with_field(field_name, items), info
+
+
+def _drop_a_term(node: n.Node) -> Iterator[tuple[n.Node, n.Node]]:
+    if isinstance(node, n.Add):
+        for index, term in enumerate(node.terms):
+            rest = node.terms[:index] + node.terms[index + 1 :]
+            yield (rest[0] if len(rest) == 1 else node.with_field("terms", rest)), term
+
+
+def _swap_product(node: n.Node) -> Iterator[tuple[n.Node, n.Node]]:
+    if isinstance(node, n.Hadamard):
+        yield n.Mul((node.left, node.right), shape=node.shape), node
+    if isinstance(node, n.Mul) and len(node.factors) == 2:
+        yield n.Hadamard(node.factors[0], node.factors[1], shape=node.shape), node
+
+
+def _assumed_symmetric(
+    key: n.Node, answer: n.Node, declarations: Declarations, pointset: PointSet
+) -> list[str]:
+    """The square matrices that, made symmetric, make the answer right (empty if none)."""
+    used = {node.name for node in _walk(key) if isinstance(node, n.Symbol)}
+    square = [name for name, shape in declarations.entries
+              if name in used and shape.is_square and not shape.is_scalar]
+    candidates = [[name] for name in square] + ([square] if len(square) > 1 else [])
+    for names in candidates:
+        symmetric = PointSet(declarations, pointset.exact, pointset.rng, pointset.wanted,
+                             pointset.max_tries, symmetric=tuple(names))
+        if symmetric.fill([key, answer]) and same_values(
+            symmetric.values(key), symmetric.values(answer), pointset.exact
+        ):
+            return names
+    return []
+
+
+def _walk(tree: n.Node) -> Iterator[n.Node]:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children())
