@@ -45,7 +45,7 @@ def check(
     key = expected if isinstance(expected, n.Node) else parse_key(expected, declarations)
     expected_shape = key.typed_shape
     try:
-        tree = parse(answer, declarations)
+        tree = parse(answer, declarations, expected=expected_shape)
     except ParseError as problem:
         return Verdict("invalid", 0.0, expected_shape, None, problem.code, str(problem), None,
                        "could not be read")

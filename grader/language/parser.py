@@ -21,6 +21,7 @@ from grader.language.declarations import Declarations, build_declarations
 from grader.language.lexing import BracketMatcher
 from grader.language.limits import DEFAULT_LIMITS, Limits
 from grader.language.normalize import Normalized, normalize
+from grader.language.shapes import Shape
 from grader.language.typecheck import check
 
 _FORBIDDEN_COMMANDS = ("input", "include", "write", "immediate", "openin", "openout", "read",
@@ -44,8 +45,18 @@ def _lark(limits: Limits) -> Lark:
     )
 
 
-def parse(text: str, given: str | Declarations = "", *, limits: Limits = DEFAULT_LIMITS) -> n.Node:
-    """The typed expression tree of ``text``; raises :class:`ParseError` with a caret."""
+def parse(
+    text: str,
+    given: str | Declarations = "",
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    expected: Shape | None = None,
+) -> n.Node:
+    """The typed expression tree of ``text``; raises :class:`ParseError` with a caret.
+
+    ``expected``: the shape the answer should have, used only to size a bare ``I``, ``\\mathbf{1}``
+    or ``\\mathbf{0}`` that nothing else in the text sizes.
+    """
     if not isinstance(text, str):
         raise ParseError("an answer must be text", code="syntax")
     declarations = given if isinstance(given, Declarations) else parse_declarations(given, limits)
@@ -59,7 +70,7 @@ def parse(text: str, given: str | Declarations = "", *, limits: Limits = DEFAULT
                 f"the expression is nested too deeply (the limit is {limits.max_depth} levels)",
                 position=0, code="limit",
             )
-        return check(tree, declarations, limits)
+        return check(tree, declarations, limits, expected)
     except ParseError as problem:
         raise _in_original(problem, text, normalized) from None
     except UnexpectedInput as problem:

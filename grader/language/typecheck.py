@@ -26,10 +26,18 @@ _FUNCTION_NAMES = sorted(FUNCTION_NAMES)
 _UNKNOWN = "?"  # prefix of the symbols that stand for sizes not yet inferred
 
 
-def check(tree: n.Node, declarations: Declarations, limits: Limits) -> n.Node:
-    """The typed tree of ``tree``; raises :class:`ParseError` naming the place of any problem."""
+def check(
+    tree: n.Node, declarations: Declarations, limits: Limits, expected: Shape | None = None
+) -> n.Node:
+    """The typed tree of ``tree``; raises :class:`ParseError` naming the place of any problem.
+
+    ``expected`` (the key's shape, when grading) fixes sizes the text leaves open: the answer
+    ``I`` to a question whose answer is n×n is ``I_n``.
+    """
     checker = _Checker(declarations, limits)
     typed = checker.visit(tree)
+    if expected is not None and checker.counter:
+        checker.same_shape(typed.typed_shape, expected)
     return checker.settle(typed) if checker.bindings or checker.counter else typed
 
 
