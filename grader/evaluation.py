@@ -1,7 +1,8 @@
 """Evaluating typed trees at concrete points: exactly over the rationals, or in 50-digit floats.
 
-Exact evaluation (``Fraction``) is used whenever every operation in both trees is rational:
-polynomials, products, inverses, det, trace, diag, Hadamard, abs/max/step on rationals.  Anything
+Exact evaluation (Python ints, and ``Fraction`` once something divides) is used whenever every
+operation in both trees is rational: polynomials, products, inverses, det, trace, diag, Hadamard,
+abs/max/step on rationals.  Anything
 transcendental (exp, log, trig, sqrt, sigma, softmax, the 2-norm, e, pi, non-integer powers) is
 evaluated with mpmath at :data:`FLOAT_DIGITS` significant digits.  A point outside a function's
 domain raises :class:`DomainError`; the caller resamples.
@@ -21,7 +22,7 @@ from grader.language.printing.base import Printer
 from grader.language.shapes import Dim
 
 FLOAT_DIGITS = 50
-Number = Any  # Fraction in exact mode, mpmath.mpf in float mode
+Number = Any  # int or Fraction in exact mode, mpmath.mpf in float mode
 
 _TRANSCENDENTAL = frozenset({"exp", "log", "sin", "cos", "tan", "tanh", "sqrt", "sigma"})
 
@@ -113,18 +114,20 @@ class Evaluator(Printer[Mat]):
 
     # --- numbers ---------------------------------------------------------------------------
 
-    def number(self, value: Fraction) -> Number:
-        return value if self.exact else mpmath.mpf(value.numerator) / value.denominator
+    def number(self, value: Fraction | int) -> Number:
+        if self.exact:
+            return value.numerator if value.denominator == 1 else value
+        return mpmath.mpf(value.numerator) / value.denominator
 
     def size(self, dim: Dim | None) -> int:
         assert dim is not None, "evaluation needs a type-checked tree"
         return dim.evaluate(self.point.sizes)
 
     def zero(self) -> Number:
-        return Fraction(0) if self.exact else mpmath.mpf(0)
+        return 0 if self.exact else mpmath.mpf(0)
 
     def one(self) -> Number:
-        return Fraction(1) if self.exact else mpmath.mpf(1)
+        return 1 if self.exact else mpmath.mpf(1)
 
     # --- leaves ----------------------------------------------------------------------------
 
@@ -180,7 +183,7 @@ class Evaluator(Printer[Mat]):
         denominator = self.evaluate(node.right).value
         if denominator == 0:
             raise DomainError("division by zero")
-        return self.evaluate(node.left).map(lambda v: v / denominator)
+        return self.evaluate(node.left).map(lambda v: quotient(v, denominator))
 
     def _print_Hadamard(self, node: n.Hadamard) -> Mat:
         return elementwise(self.evaluate(node.left), self.evaluate(node.right), lambda a, b: a * b)
@@ -213,10 +216,11 @@ class Evaluator(Printer[Mat]):
 
     def power(self, base: Number, exponent: Number) -> Number:
         if self.exact:
-            assert isinstance(exponent, Fraction) and exponent.denominator == 1
-            if base == 0 and exponent < 0:
+            assert exponent.denominator == 1
+            k = int(exponent)
+            if base == 0 and k < 0:
                 raise DomainError("0 to a negative power")
-            return Fraction(base) ** int(exponent)
+            return base**k if k >= 0 else Fraction(base) ** k
         if mpmath.isint(exponent):
             if base == 0 and exponent < 0:
                 raise DomainError("0 to a negative power")
@@ -342,8 +346,8 @@ def _eliminate(m: Mat) -> tuple[list[list[Number]], list[list[Number]], Number]:
             det = -det
         p = rows[col][col]
         det *= p
-        rows[col] = [v / p for v in rows[col]]
-        inv[col] = [v / p for v in inv[col]]
+        rows[col] = [quotient(v, p) for v in rows[col]]
+        inv[col] = [quotient(v, p) for v in inv[col]]
         for r in range(size):
             factor = rows[r][col]
             if r != col and factor != 0:
@@ -353,8 +357,8 @@ def _eliminate(m: Mat) -> tuple[list[list[Number]], list[list[Number]], Number]:
 
 
 def _is_zero(value: Number, rows: Sequence[Sequence[Number]]) -> bool:
-    if isinstance(value, Fraction):
-        return value == 0
+    if not isinstance(value, mpmath.mpf):
+        return bool(value == 0)
     scale = max((abs(v) for row in rows for v in row), default=1) or 1
     return bool(abs(value) <= scale * mpmath.mpf(10) ** (-FLOAT_DIGITS + 10))
 
@@ -363,7 +367,7 @@ def inverse(m: Mat) -> Mat:
     if m.is_scalar:
         if m.value == 0:
             raise DomainError("inverse of 0")
-        return Mat.scalar(1 / m.value)
+        return Mat.scalar(quotient(1, m.value))
     _, inv, det = _eliminate(m)
     if det == 0:
         raise DomainError("singular matrix")
@@ -376,10 +380,17 @@ def determinant(m: Mat) -> Number:
     return _eliminate(m)[2]
 
 
+def quotient(a: Number, b: Number) -> Number:
+    """``a / b``, exact when both are rational (int / int is a Fraction, never a float)."""
+    if isinstance(b, int) and isinstance(a, int):
+        return Fraction(a, b)
+    return a / b
+
+
 def _divide(a: Number, b: Number) -> Number:
     if b == 0:
         raise DomainError("division by zero")
-    return a / b
+    return quotient(a, b)
 
 
 def _sign(v: Number) -> Number:

@@ -60,10 +60,9 @@ def _symmetric(size: int, regime: Regime, rng: random.Random) -> Mat:
     return Mat.build(size, size, lambda i, j: upper[(min(i, j), max(i, j))])
 
 
-def _value(regime: Regime, rng: random.Random) -> Fraction:
+def _value(regime: Regime, rng: random.Random) -> Fraction | int:
     if regime.exact:
-        low = 1 if regime.positive else -EXACT_RANGE
-        return Fraction(rng.randint(low, EXACT_RANGE))
+        return rng.randint(1 if regime.positive else -EXACT_RANGE, EXACT_RANGE)
     denominator = rng.choice(_DENOMINATORS)
     while True:
         numerator = rng.randint(1 if regime.positive else -4 * denominator, 4 * denominator)
