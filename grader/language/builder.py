@@ -312,6 +312,7 @@ class Builder(Transformer[Token, Any]):
             elif text not in ("2", "F"):
                 raise error(f"unknown norm subscript '{text}': use 2, F (Frobenius) or 1",
                             *tokens)
+            return n.Norm(inner, p, text == "2", span=where)
         return n.Norm(inner, p, span=where)
 
     def absolute(self, children: list[Item]) -> n.Node:
@@ -337,6 +338,9 @@ class Builder(Transformer[Token, Any]):
         bare = not any(isinstance(c, Token) and c.type in ("LPAR", "LBRACE") for c in children)
         where = span_of(children)
         name = head.value
+        if name == "sqrt" and bare and isinstance(args[0], n.Matrix):
+            raise error("only square roots have a function: write another root as a power, "
+                        "as in b^(1/3)", *children)
         if name in n.ELEMENTWISE_FUNCTIONS:
             _arity(head, args, 1)
             return n.Apply(name, args[0], span=where)
@@ -355,7 +359,7 @@ class Builder(Transformer[Token, Any]):
                 if args[1] not in (n.Number(Fraction(1)), n.Number(Fraction(2))):
                     raise error("the second argument of norm must be 1 or 2", args[1])
                 p = int(args[1].value) if isinstance(args[1], n.Number) else 2
-            return n.Norm(args[0], p, span=where)
+            return n.Norm(args[0], p, len(args) == 2 and p == 2, span=where)
         if bare:
             raise error(f"{name} needs parentheses: {name}(n)", head)
         if name == "eye":

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limits:
-    #: Characters of input (an explicit 6×6 matrix of long entries fits easily).
-    max_length: int = 5000
+    #: Characters of input: an explicit 6×6 matrix of 40-character entries fits, and the
+    #: longest input is still answered within 100 ms.
+    max_length: int = 2000
     #: Depth of the expression tree (parentheses alone add no depth).
     max_depth: int = 100
     #: Absolute value of a literal integer exponent (``x^k``, ``A^k``, ``x.^k``).

@@ -261,6 +261,9 @@ class Norm(Node):
 
     arg: Node
     p: int = 2
+    #: Written with an explicit 2 (``\\|A\\|_2``, ``norm(A, 2)``): for a matrix that is the
+    #: spectral norm, which the language does not have.  Not part of the tree's identity.
+    written_two: bool = field(default=False, compare=False, repr=False)
     child_fields: ClassVar[tuple[str, ...]] = ("arg",)
 
 

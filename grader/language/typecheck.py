@@ -231,6 +231,8 @@ class _Checker:
         for symbol in dim.symbols:
             if self.declarations.lookup(symbol) is not None or symbol in CONSTANTS:
                 raise error(f"'{symbol}' is a value, not a dimension", node, code="shape")
+            if symbol in FUNCTION_NAMES or symbol in ("I", "T"):
+                raise error(f"'{symbol}' is not a dimension", node, code="shape")
         return dim
 
     def visit_Matrix(self, node: n.Matrix) -> n.Node:
@@ -441,6 +443,12 @@ class _Checker:
         shape = self.resolve_shape(typed.arg.typed_shape)
         if typed.p == 1 and not (shape.is_vector or shape.is_scalar):
             raise error(f"the 1-norm is for vectors, and this is {shape}", typed, code="shape")
+        if typed.written_two and not (shape.is_vector or shape.is_scalar):
+            raise error(
+                f"the 2-norm of a {shape} matrix is its spectral norm, which is not supported; "
+                "write \\|A\\|_F or norm(A) for the Frobenius norm",
+                typed, code="shape",
+            )
         return typed.with_shape(SCALAR)
 
     def visit_Diag(self, node: n.Diag) -> n.Node:
