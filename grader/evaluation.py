@@ -115,6 +115,8 @@ class Evaluator(Printer[Mat]):
     # --- numbers ---------------------------------------------------------------------------
 
     def number(self, value: Fraction | int) -> Number:
+        if isinstance(value, mpmath.mpf):
+            return value
         if self.exact:
             return value.numerator if value.denominator == 1 else value
         return mpmath.mpf(value.numerator) / value.denominator

@@ -1,0 +1,188 @@
+"""What an exercise family provides, and how its draft becomes a finished, checked exercise.
+
+A family writes a :class:`Draft` in numerator layout (Parr & Howard's): the function, the known
+answer written by hand from the identities (never derived by SymPy, whose matrix ``diff`` is
+silently wrong on several of them), the worked steps and the typical mistakes.  :func:`build`
+turns it into an :class:`~generator.exercise.Exercise` in the requested layout and form.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from generator.exercise import Exercise, Form
+from generator.layout import Layout, derivative_shape, transposed
+from grader.errors import MatcalcError
+from grader.evaluation import Point, evaluate, is_exact
+from grader.language import nodes as n
+from grader.language.declarations import Declarations
+from grader.language.parser import parse, parse_declarations
+from grader.language.printing import print_ascii, print_latex
+from grader.language.printing.latex import latex_name
+from grader.language.shapes import Shape
+from grader.verdict import Mistake
+
+
+class GenerationError(MatcalcError):
+    """A family was asked for something it can't make (unknown name, difficulty, form)."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An exercise as a family writes it, in numerator layout."""
+
+    given: str
+    wrt: str
+    function: str
+    answer: str
+    kind: str
+    steps: tuple[str, ...]
+    mistakes: tuple[Mistake, ...] = ()
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    title: str
+    #: Where the mathematics comes from (paper section, identity bank row).
+    source: str
+    difficulties: tuple[int, ...]
+    forms: tuple[Form, ...]
+    #: ``draft(rng, difficulty, form)``; for the numeric form it returns a symbolic draft, which
+    #: :func:`build` instantiates with concrete values.
+    draft: Callable[[random.Random, int, Form], Draft]
+
+
+def variable_shape(wrt: str, declarations: Declarations) -> Shape:
+    """The declared shape of ``wrt``, or a column for a list of scalars ``"x, y"``."""
+    names = [name.strip() for name in wrt.split(",")]
+    if len(names) > 1:
+        return Shape.of(len(names), 1)
+    shape = declarations.shape_of(names[0])
+    if shape is None:
+        raise GenerationError(f"wrt {wrt!r} is not declared")
+    return shape
+
+
+def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout,
+          exercise_id: str) -> Exercise:
+    """The finished exercise (unchecked: :mod:`generator.verify` checks it)."""
+    if difficulty not in family.difficulties:
+        raise GenerationError(
+            f"family {family.name} has difficulties {_listing(family.difficulties)}, "
+            f"not {difficulty}")
+    if form not in family.forms:
+        raise GenerationError(
+            f"family {family.name} has forms {', '.join(family.forms)}, not {form}")
+    rng = random.Random(seed)
+    draft = family.draft(rng, difficulty, form)
+    declarations = parse_declarations(draft.given)
+    function = parse(draft.function, declarations)
+    variable = variable_shape(draft.wrt, declarations)
+    key = parse(draft.answer, declarations)
+    hessian = draft.kind == "hessian"
+    expected = Shape(variable.rows, variable.rows) if hessian else derivative_shape(
+        function.typed_shape, variable, "numerator")
+    if key.typed_shape != expected:
+        raise GenerationError(f"{family.name}: the key is {key.typed_shape}, not {expected}")
+    steps = list(draft.steps)
+    mistakes = list(draft.mistakes)
+    if layout == "denominator" and not hessian:
+        key = transposed(key)
+        mistakes = [Mistake(print_ascii(transposed(parse(m.answer, declarations))), m.note,
+                            m.feedback) for m in mistakes]
+        steps.append(f"In denominator layout the result is the transpose: ${print_latex(key)}$.")
+    given: str = draft.given
+    values: tuple[tuple[str, str], ...] = ()
+    if form == "numeric":
+        key, given, values, declarations = _instantiate(key, declarations, rng)
+        function = parse(draft.function, declarations)
+        mistakes = []  # numbers: any wrong number is wrong; feedback comes from the grader
+    import sympy
+
+    from grader.language.printing.sympy import to_sympy
+
+    answer_text = print_ascii(key)
+    return Exercise(
+        id=exercise_id, family=family.name, difficulty=difficulty, seed=seed, layout=layout,
+        form=form, kind=draft.kind, given=given, wrt=draft.wrt, function=draft.function,
+        answer=answer_text, shape=(str(key.typed_shape.rows), str(key.typed_shape.cols)),
+        prompt_latex=_prompt(function, draft, layout) + _values_latex(values, declarations),
+        answer_latex=print_latex(key), steps_latex=tuple(steps),
+        mistakes=tuple(m for m in mistakes if m.answer != answer_text),
+        sympy=(("answer", sympy.srepr(to_sympy(key))),
+               ("function", sympy.srepr(to_sympy(function)))),
+        values=values,
+    )
+
+
+def _prompt(function: n.Node, draft: Draft, layout: Layout) -> str:
+    names = [name.strip() for name in draft.wrt.split(",")]
+    variable = names[0] if len(names) == 1 else ", ".join(names)
+    f = print_latex(function)
+    if draft.kind == "hessian":
+        return (f"Find the Hessian $\\nabla^2 f$ with respect to ${variable}$ of $f = {f}$.")
+    what = {"gradient": "gradient", "jacobian": "Jacobian"}.get(draft.kind, "derivative")
+    return (f"Find the {what} $\\partial f / \\partial {variable}$ of $f = {f}$ "
+            f"({layout} layout).")
+
+
+def _values_latex(values: tuple[tuple[str, str], ...], declarations: Declarations) -> str:
+    if not values:
+        return ""
+    shown = ", ".join(f"{latex_name(name, bold=False)} = {print_latex(parse(text, ''))}"
+                      for name, text in values)
+    return f" Use ${shown}$."
+
+
+def _instantiate(key: n.Node, declarations: Declarations, rng: random.Random
+                 ) -> tuple[n.Node, str, tuple[tuple[str, str], ...], Declarations]:
+    """A numeric exercise: concrete sizes and small integer values; the key becomes numbers."""
+    if not is_exact(key):
+        raise GenerationError("the numeric form needs a key that is rational at rational points")
+    symbols = declarations.dim_symbols
+    sizes = dict(zip(symbols, rng.sample([2, 3, 4], len(symbols)), strict=True))
+    values: dict[str, n.Node] = {}
+    concrete: list[tuple[str, Shape]] = []
+    for name, shape in declarations.entries:
+        rows, cols = shape.rows.evaluate(sizes), shape.cols.evaluate(sizes)
+        entries = [[rng.randint(-5, 5) for _ in range(cols)] for _ in range(rows)]
+        if rows == cols and rows > 1:  # well conditioned: strictly diagonally dominant
+            for i in range(rows):
+                entries[i][i] = 6 * rows * (1 if rng.random() < 0.5 else -1) + entries[i][i]
+        if rows == 1 and cols == 1 and entries[0][0] == 0:
+            entries[0][0] = 1
+        values[name] = _matrix_node(entries)
+        concrete.append((name, Shape.of(rows, cols)))
+    point = Point(sizes, {name: evaluate(node, Point(sizes, {}), exact=True)
+                          for name, node in values.items()})
+    result = evaluate(key, point, exact=True)
+    number_key = _matrix_node(result.entries()) if not result.is_scalar else \
+        _number(result.value)
+    numbers = parse(print_ascii(number_key), "")
+    given = Declarations(tuple(concrete))
+    listed = tuple((name, print_ascii(node)) for name, node in sorted(values.items()))
+    return numbers, str(given), listed, given
+
+
+def _number(value: Fraction | int) -> n.Node:
+    value = Fraction(value)
+    magnitude = abs(value)
+    node: n.Node = n.Number(Fraction(magnitude.numerator))
+    if magnitude.denominator != 1:
+        node = n.Div(node, n.Number(Fraction(magnitude.denominator)))
+    return n.Neg(node) if value < 0 else node
+
+
+def _matrix_node(entries: Sequence[Sequence[Fraction | int]]) -> n.Node:
+    if len(entries) == 1 and len(entries[0]) == 1:
+        return _number(entries[0][0])
+    return n.Matrix(tuple(tuple(_number(v) for v in row) for row in entries))
+
+
+def _listing(values: tuple[int, ...]) -> str:
+    return ", ".join(str(v) for v in values)
+
