@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from generator.commands import COMMANDS as GENERATOR_COMMANDS
 from grader.cli import COMMANDS as GRADER_COMMANDS
 from grader.errors import MatcalcError
 
@@ -17,11 +18,13 @@ def root() -> None:
 
     \b
     Start with:
+      matcalc families         the exercise families
+      matcalc generate --help  make a verified exercise set (per student with --roster)
       matcalc parse --help     how answers are written and read
     """
 
 
-for command in GRADER_COMMANDS:
+for command in (*GENERATOR_COMMANDS, *GRADER_COMMANDS):
     root.add_command(command)
 
 

@@ -1,0 +1,156 @@
+"""Exercise sets: per-student variants from a roster, seeds, and choosing exercises.
+
+A variant's seed derives from the set seed and the student id alone (SHA-256, not Python's
+``hash``), so one student's sheet can be rebuilt without the rest of the class, on any machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.exercise import Exercise, ExerciseSet, ExerciseSetError, Form, Variant
+from generator.families import get, registry
+from generator.family import Family, build
+from generator.layout import Layout
+from generator.verify import verify
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    name: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class SetOptions:
+    families: tuple[str, ...] = ()  # empty: every family
+    difficulty: int | None = None   # None: each family's levels in turn
+    form: Form = "symbolic"
+    count: int = 8
+    seed: int = 0
+    layout: Layout = "numerator"
+    title: str = "Matrix calculus"
+
+
+def derived_seed(*parts: object) -> int:
+    """A 63-bit seed from the parts, the same on every machine and Python version."""
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def read_roster(path: Path) -> list[Student]:
+    """Rows ``id,name[,email]`` (a header row ``id,name,...`` is skipped)."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise ExerciseSetError(f"{path}: can't read the roster ({problem})") from None
+    return parse_roster(text, str(path))
+
+
+def parse_roster(text: str, where: str = "roster") -> list[Student]:
+    students: list[Student] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [cell.strip() for cell in row]
+        if not cells or not any(cells) or cells[0].startswith("#"):
+            continue
+        if line == 1 and cells[0].lower() in ("id", "student", "student_id"):
+            continue
+        if len(cells) > 3:
+            raise ExerciseSetError(
+                f"{where} line {line}: {len(cells)} columns; expected id,name[,email]")
+        student_id = cells[0]
+        if not student_id:
+            raise ExerciseSetError(f"{where} line {line}: the id is empty")
+        if any(ch in student_id for ch in "/\\\0") or student_id in (".", ".."):
+            raise ExerciseSetError(
+                f"{where} line {line}: the id {student_id!r} can't contain / or \\")
+        if student_id in seen:
+            raise ExerciseSetError(
+                f"{where} line {line}: duplicate id {student_id!r} (first on line "
+                f"{seen[student_id]})")
+        seen[student_id] = line
+        students.append(Student(student_id, cells[1] if len(cells) > 1 else "",
+                                cells[2] if len(cells) > 2 else ""))
+    if not students:
+        raise ExerciseSetError(f"{where}: no students")
+    return students
+
+
+def eligible(options: SetOptions) -> list[tuple[Family, list[int]]]:
+    """The families to draw from, each with the difficulties to use."""
+    explicit = bool(options.families)
+    families = [get(name) for name in options.families] if explicit else list(
+        registry().values())
+    if options.difficulty is not None and not 1 <= options.difficulty <= 5:
+        raise ExerciseSetError(f"difficulty must be from 1 to 5, not {options.difficulty}")
+    chosen: list[tuple[Family, list[int]]] = []
+    for family in families:
+        levels = list(family.difficulties)
+        if options.difficulty is not None:
+            levels = [options.difficulty] if options.difficulty in levels else []
+        if options.form not in family.forms or not levels:
+            if explicit:
+                what = (f"form {options.form} (it has {', '.join(family.forms)})"
+                        if options.form not in family.forms else
+                        f"difficulty {options.difficulty} (it has "
+                        f"{', '.join(map(str, family.difficulties))})")
+                raise ExerciseSetError(f"family {family.name} has no {what}")
+            continue
+        chosen.append((family, levels))
+    if not chosen:
+        raise ExerciseSetError("no family offers that form and difficulty")
+    return chosen
+
+
+def make_variant(options: SetOptions, student: Student, *, check: bool = True) -> Variant:
+    seed = derived_seed(options.seed, student.id)
+    rng = random.Random(seed)
+    pool = eligible(options)
+    order = list(range(len(pool)))
+    rng.shuffle(order)
+    exercises: list[Exercise] = []
+    for index in range(options.count):
+        family, levels = pool[order[index % len(order)]]
+        difficulty = levels[index // len(order) % len(levels)]
+        exercise_seed = derived_seed(seed, index, family.name)
+        exercise = build(family, exercise_seed, difficulty, options.form, options.layout,
+                         f"q{index + 1}")
+        if check:
+            verify(exercise, seed=exercise_seed % 1000)
+        exercises.append(exercise)
+    return Variant(student.id, seed, tuple(exercises), student.name, student.email)
+
+
+def make_set(
+    options: SetOptions,
+    students: Sequence[Student] = (),
+    *,
+    progress: Callable[[int], None] | None = None,
+    check: bool = True,
+) -> ExerciseSet:
+    """One variant per student, or a single anonymous variant ``v1``."""
+    if options.count < 1:
+        raise ExerciseSetError(f"count must be at least 1, not {options.count}")
+    roster = list(students) or [Student("v1")]
+    variants = []
+    for student in roster:
+        variants.append(make_variant(options, student, check=check))
+        if progress is not None:
+            progress(1)
+    return ExerciseSet(options.seed, options.layout, tuple(variants), options.title)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file and rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, "utf-8")
+    temporary.replace(path)
