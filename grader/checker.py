@@ -56,11 +56,18 @@ def check(
         return Verdict(status, score, expected_shape, shape, note, feedback, seen,  # type: ignore[arg-type]
                        method)
 
+    mistakes = _parse_mistakes(options.mistakes, declarations)
+    shapes_differ = shape != expected_shape and not (shape.is_scalar and expected_shape.is_scalar)
+    if shapes_differ and shape != expected_shape.transposed and not any(
+        tree_.typed_shape == shape for _, tree_ in mistakes
+    ):  # nothing to diagnose from values: don't evaluate at all
+        return verdict("wrong_shape", 0.0, None,
+                       f"Your answer is {shape.describe()} but the answer is "
+                       f"{expected_shape.describe()}.", "shape check")
     outcome, points, key_values, answer_values = identity_test(
         key, tree, declarations, points=options.points, max_tries=options.max_tries,
         seed=options.seed,
     )
-    mistakes = _parse_mistakes(options.mistakes, declarations)
 
     def diagnosis() -> Diagnosis | None:
         if not options.diagnose:
@@ -68,7 +75,7 @@ def check(
         return diagnose(key, tree, declarations, points, key_values, answer_values, mistakes,
                         layout)
 
-    if shape != expected_shape and not (shape.is_scalar and expected_shape.is_scalar):
+    if shapes_differ:
         found = diagnosis()
         if found is not None and found.note == "transpose":
             return verdict("wrong_shape", 0.0, "transpose",
@@ -89,7 +96,7 @@ def check(
         return verdict("correct", 1.0, None, "Correct.", outcome.method)
     found = diagnosis()
     if isinstance(key, n.Matrix) or isinstance(tree, n.Matrix):
-        wrong = _wrong_entries(key_values, answer_values, points.exact)
+        wrong = _wrong_entries(key_values, answer_values, points.exact, points.digits)
         total = expected_shape.rows.coefficient * expected_shape.cols.coefficient
         score = (total - len(wrong)) / total if options.partial_credit and total else 0.0
         listed = ", ".join(f"({i + 1}, {j + 1})" for i, j in wrong)
@@ -105,7 +112,7 @@ def check(
 
 
 def _wrong_entries(
-    key_values: list[Mat | None], answer_values: list[Mat | None], exact: bool
+    key_values: list[Mat | None], answer_values: list[Mat | None], exact: bool, digits: int
 ) -> list[tuple[int, int]]:
     wrong: set[tuple[int, int]] = set()
     for k, a in zip(key_values, answer_values, strict=True):
@@ -113,7 +120,7 @@ def _wrong_entries(
             continue
         for i in range(k.rows):
             for j in range(k.cols):
-                if not close(Mat.scalar(k.at(i, j)), Mat.scalar(a.at(i, j)), exact):
+                if not close(Mat.scalar(k.at(i, j)), Mat.scalar(a.at(i, j)), exact, digits):
                     wrong.add((i, j))
     return sorted(wrong)
 

@@ -54,7 +54,7 @@ def diagnose(
     exact = pointset.exact
 
     def matches(values: Sequence[Mat | None]) -> bool:
-        return same_values(values, answer_values, exact)
+        return same_values(values, answer_values, exact, pointset.digits)
 
     for mistake, tree in mistakes:
         if matches(pointset.values(tree)):
@@ -75,7 +75,7 @@ def diagnose(
             return Diagnosis("missing_term", "Your answer is missing a term of the sum.")
     key_values_list = list(key_values)
     for variant, dropped in _rewrites(answer, _drop_a_term):
-        if same_values(pointset.values(variant), key_values_list, exact):
+        if same_values(pointset.values(variant), key_values_list, exact, pointset.digits):
             return Diagnosis("extra_term", f"The term {print_ascii(dropped)} does not belong in "
                                            "your answer; without it the answer would be right.")
     symmetric = _assumed_symmetric(key, answer, declarations, pointset)
@@ -87,7 +87,7 @@ def diagnose(
             f"This would be right only if {names} {verb} symmetric, and that is not given.",
         )
     for variant, _ in _rewrites(answer, _swap_product):
-        if same_values(pointset.values(variant), key_values_list, exact):
+        if same_values(pointset.values(variant), key_values_list, exact, pointset.digits):
             return Diagnosis(
                 "elementwise_vs_matrix_product",
                 "You used an element-wise product where a matrix product belongs, or the "
@@ -165,9 +165,9 @@ def _assumed_symmetric(
     candidates = [[name] for name in square] + ([square] if len(square) > 1 else [])
     for names in candidates:
         symmetric = PointSet(declarations, pointset.exact, pointset.rng, pointset.wanted,
-                             pointset.max_tries, symmetric=tuple(names))
+                             pointset.max_tries, symmetric=tuple(names), digits=pointset.digits)
         if symmetric.fill([key, answer]) and same_values(
-            symmetric.values(key), symmetric.values(answer), pointset.exact
+            symmetric.values(key), symmetric.values(answer), pointset.exact, pointset.digits
         ):
             return names
     return []

@@ -9,6 +9,7 @@ points.  ``simplify`` is never called: it is slow and fails on matrix expression
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,13 +17,31 @@ from fractions import Fraction
 
 import mpmath
 
-from grader.evaluation import FLOAT_DIGITS, DomainError, Mat, Point, evaluate, is_exact
+from grader.evaluation import (
+    FLOAT_DIGITS,
+    DomainError,
+    Mat,
+    Point,
+    break_arguments,
+    evaluate,
+    is_exact,
+    working_digits,
+)
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
 from grader.sampling import EXACT_RANGE, Regime, sample_point, size_assignments
 
-#: Float agreement required: this many significant digits (of FLOAT_DIGITS computed).
-AGREEMENT_DIGITS = 35
+#: Scales of the fine points drawn for expressions with breaks (wide points come in between).
+_SCALES = (0, 1, 6, 1, 40, 1, 2, 1000)
+
+#: Halvings when locating a break between two points (probes land within 2^-64 of the segment).
+_BISECTIONS = 64
+
+#: Points in a row that must find no new piece before sampling of breaks stops.
+_STALE_POINTS = 10
+
+#: Float agreement required: all but this many of the significant digits computed.
+GUARD_DIGITS = 15
 
 
 @dataclass
@@ -35,7 +54,16 @@ class PointSet:
     wanted: int
     max_tries: int
     symmetric: tuple[str, ...] = ()
+    digits: int = FLOAT_DIGITS
+    #: Break arguments (see break_arguments): sampling goes on until each has been seen
+    #: positive and negative, or the tries run out.
+    breaks: list[n.Node] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)
+    signs: dict[int, set[int]] = field(default_factory=dict)
+    #: Joint sign patterns of the break arguments seen (the pieces visited), and how many
+    #: points in a row found no new one.
+    patterns: set[tuple[int, ...]] = field(default_factory=set)
+    stale: int = 0
     tries: int = 0
     positive: bool = False
     #: Values already computed, by id of the tree: fill() evaluates what values() returns.
@@ -44,26 +72,76 @@ class PointSet:
     def fill(self, trees: Sequence[n.Node]) -> bool:
         """Draw points until ``wanted`` of them are in the domain of every tree."""
         symbols = _dim_symbols(self.declarations, trees)
-        assignments = size_assignments(symbols, 3)
+        assignments = size_assignments(symbols, 3, self.rng)
         signed_failures = 0
-        while len(self.points) < self.wanted and self.tries < self.max_tries:
+        while (len(self.points) < self.wanted or not self.covered()) and \
+                self.tries < self.max_tries:
             self.tries += 1
             sizes = assignments[len(self.points) % len(assignments)]
-            regime = Regime(self.exact, self.positive, self.symmetric)
+            scale = _SCALES[len(self.points) % len(_SCALES)] if self.breaks else 0
+            regime = Regime(self.exact, self.positive, self.symmetric, scale)
             point = sample_point(self.declarations, sizes, regime, self.rng)
             try:
-                found = [evaluate(tree, point, exact=self.exact) for tree in trees]
+                found = [evaluate(tree, point, exact=self.exact, digits=self.digits)
+                         for tree in trees]
             except DomainError:
                 signed_failures += not self.positive
                 if signed_failures >= 3:  # log, sqrt...: sample the positive orthant instead
                     self.positive = True
                 continue
             self.points.append(point)
+            self.note_signs(point)
             for tree, value in zip(trees, found, strict=True):
                 self.cache.setdefault(id(tree), (tree, []))[1].append(value)
+        if self.breaks:
+            self.probe_breaks(trees)
         # A tree's cached values are only complete if it was evaluated at every point.
         self.cache = {k: v for k, v in self.cache.items() if len(v[1]) == len(self.points)}
         return len(self.points) >= self.wanted
+
+    def probe_breaks(self, trees: Sequence[n.Node]) -> None:
+        """For each break argument seen with both signs, bisect between a point where it is
+        positive and one where it is negative, and add the points just either side of where it
+        crosses zero: the pieces next to every break are visited, however narrow."""
+        probed = list(self.points)
+        for argument in self.breaks:
+            found = _opposite_points(argument, probed, self)
+            if found is None:
+                continue
+            near, far, entry = found
+            for t in _crossing(argument, near, far, entry, self):
+                point = _between(near, far, t)
+                try:
+                    values = [evaluate(tree, point, exact=self.exact, digits=self.digits)
+                              for tree in trees]
+                except (DomainError, ValueError):
+                    continue
+                self.points.append(point)
+                for tree, value in zip(trees, values, strict=True):
+                    self.cache.setdefault(id(tree), (tree, []))[1].append(value)
+
+    def covered(self) -> bool:
+        """Every break argument seen on both sides, and no new piece in the last points."""
+        return not self.breaks or (
+            all(len(self.signs.get(i, ())) == 2 for i in range(len(self.breaks)))
+            and self.stale >= _STALE_POINTS)
+
+    def note_signs(self, point: Point) -> None:
+        pattern: list[int] = []
+        for index, argument in enumerate(self.breaks):
+            try:
+                value = evaluate(argument, point, exact=self.exact, digits=self.digits)
+            except (DomainError, ValueError):
+                pattern.append(0)
+                continue
+            seen = self.signs.setdefault(index, set())
+            seen.update(1 if v > 0 else -1 for v in value.data if v != 0)
+            pattern.append(1 if value.data[0] > 0 else -1)
+        if tuple(pattern) in self.patterns:
+            self.stale += 1
+        else:
+            self.patterns.add(tuple(pattern))
+            self.stale = 0
 
     def values(self, tree: n.Node) -> list[Mat | None]:
         """The tree's value at each point (None outside its domain or on a size mismatch)."""
@@ -73,31 +151,87 @@ class PointSet:
         out: list[Mat | None] = []
         for point in self.points:
             try:
-                out.append(evaluate(tree, point, exact=self.exact))
-            except (DomainError, ValueError):
+                out.append(evaluate(tree, point, exact=self.exact, digits=self.digits))
+            except (DomainError, ValueError, IndexError):  # rewritten trees may not type-check
                 out.append(None)
         return out
 
 
-def same_values(a: Sequence[Mat | None], b: Sequence[Mat | None], exact: bool) -> bool:
+def _opposite_points(argument: n.Node, points: Sequence[Point], pointset: PointSet
+                     ) -> tuple[Point, Point, int] | None:
+    """Two points of the same sizes where one entry of ``argument`` has opposite signs."""
+    signed: dict[tuple[tuple[str, int], ...], list[tuple[Point, tuple[int, ...]]]] = {}
+    for point in points:
+        try:
+            value = evaluate(argument, point, exact=pointset.exact, digits=pointset.digits)
+        except (DomainError, ValueError):
+            continue
+        key = tuple(sorted(point.sizes.items()))
+        signs = tuple(1 if v > 0 else -1 if v < 0 else 0 for v in value.data)
+        for other, other_signs in signed.get(key, []):
+            for entry, (a, b) in enumerate(zip(signs, other_signs, strict=True)):
+                if a * b < 0:
+                    return point, other, entry
+        signed.setdefault(key, []).append((point, signs))
+    return None
+
+
+def _crossing(argument: n.Node, near: Point, far: Point, entry: int, pointset: PointSet
+              ) -> list[Fraction]:
+    """Parameters t just either side of a zero of the entry on the segment near → far."""
+    low, high = Fraction(0), Fraction(1)
+
+    def sign(t: Fraction) -> int:
+        value = evaluate(argument, _between(near, far, t), exact=pointset.exact,
+                         digits=pointset.digits).data[entry]
+        return 1 if value > 0 else -1 if value < 0 else 0
+
+    start = sign(low)
+    for _ in range(_BISECTIONS):
+        middle = (low + high) / 2
+        try:
+            side = sign(middle)
+        except (DomainError, ValueError):
+            return []
+        if side == 0:
+            step = (high - low) / 4
+            return [middle - step, middle + step]
+        if side == start:
+            low = middle
+        else:
+            high = middle
+    return [low, high]
+
+
+def _between(near: Point, far: Point, t: Fraction) -> Point:
+    values = {}
+    for name, a in near.values.items():
+        b = far.values[name]
+        values[name] = Mat(a.rows, a.cols, tuple(x + (y - x) * t
+                                                 for x, y in zip(a.data, b.data, strict=True)))
+    return Point(near.sizes, values)
+
+
+def same_values(a: Sequence[Mat | None], b: Sequence[Mat | None], exact: bool,
+                digits: int = FLOAT_DIGITS) -> bool:
     """Equal at every point where both are defined, and defined at one point at least."""
     compared = 0
     for x, y in zip(a, b, strict=True):
         if x is None or y is None:
             continue
-        if not close(x, y, exact):
+        if not close(x, y, exact, digits):
             return False
         compared += 1
     return compared > 0
 
 
-def close(a: Mat, b: Mat, exact: bool) -> bool:
+def close(a: Mat, b: Mat, exact: bool, digits: int = FLOAT_DIGITS) -> bool:
     if (a.rows, a.cols) != (b.rows, b.cols):
         return False
     if exact:
         return a.data == b.data
-    with mpmath.workdps(FLOAT_DIGITS):
-        tolerance = mpmath.mpf(10) ** -AGREEMENT_DIGITS
+    with mpmath.workdps(digits):
+        tolerance = mpmath.mpf(10) ** -(digits - GUARD_DIGITS)
         return all(abs(x - y) <= tolerance * max(1, abs(x), abs(y))
                    for x, y in zip(a.data, b.data, strict=True))
 
@@ -121,19 +255,21 @@ class Outcome:
     method: str
 
 
-def describe_method(exact: bool, points: int, degree: int) -> str:
+def describe_method(exact: bool, points: int, degree: int, digits: int = FLOAT_DIGITS) -> str:
     if exact:
         size = 2 * EXACT_RANGE + 1
-        bound = (Fraction(degree, size)) ** points
-        return (
-            f"exact rational identity test at {points} random points (integer values in "
-            f"±{EXACT_RANGE:,}, several sizes per dimension); a wrong answer of degree ≤ {degree} "
-            f"passes with probability ≤ ({degree}/{size:,})^{points} ≈ {float(bound):.1e} "
-            "(Schwartz–Zippel)"
-        )
+        head = (f"exact rational identity test at {points} random points (integer values in "
+                f"±{EXACT_RANGE:,}, several sizes per dimension)")
+        if degree >= size:
+            return f"{head}; the expressions' degree is too high for a useful error bound"
+        exponent = points * (math.log10(degree) - math.log10(size))
+        mantissa = 10 ** (exponent - math.floor(exponent))
+        return (f"{head}; a wrong answer of degree ≤ {degree} passes with probability ≤ "
+                f"({degree}/{size:,})^{points} ≈ {mantissa:.1f}e{math.floor(exponent)} "
+                "(Schwartz–Zippel)")
     return (
-        f"{FLOAT_DIGITS}-digit evaluation at {points} random non-integer points (several sizes "
-        f"per dimension), agreeing to {AGREEMENT_DIGITS} significant digits"
+        f"{digits}-digit evaluation at {points} random non-integer points (several sizes "
+        f"per dimension), agreeing to {digits - GUARD_DIGITS} significant digits"
     )
 
 
@@ -170,27 +306,42 @@ def identity_test(
     key: n.Node, answer: n.Node, declarations: Declarations, *, points: int, max_tries: int,
     seed: int,
 ) -> tuple[Outcome, PointSet, list[Mat | None], list[Mat | None]]:
-    """Compare two trees; also return the points and values for diagnosis."""
+    """Compare two trees; also return the points and values for diagnosis.
+
+    Points are drawn where the *key* is defined.  An answer undefined at some of them (``log(a)``
+    for the key ``log(abs(a))``) is a different function; one such point alone may be bad luck
+    (a removable singularity), so a second batch of points decides.
+    """
     exact = is_exact(key, answer)
-    pointset = PointSet(declarations, exact, random.Random(seed), points, max_tries)
-    if not pointset.fill([key, answer]):
-        # Not enough points where both are defined: judge at points where the key is.
-        pointset = PointSet(declarations, exact, random.Random(seed), points, max_tries)
-        pointset.fill([key])
-        key_values = pointset.values(key)
-        answer_values = pointset.values(answer)
-        defined = [a for a in answer_values if a is not None]
-        if pointset.points and not defined:
-            return Outcome(False, "the answer is undefined at every test point where the key "
-                           "is defined"), pointset, key_values, answer_values
-        if defined and not same_values(key_values, answer_values, exact):
-            return Outcome(False, describe_method(exact, len(defined), 1)), \
-                pointset, key_values, answer_values
-        return Outcome(None, "too few test points inside the domain of both expressions"), \
-            pointset, key_values, answer_values
-    key_values = pointset.values(key)
+    digits = working_digits(key, answer)
+    breaks = break_arguments(key, answer)
+    if breaks:
+        points, max_tries = 3 * points, 3 * max_tries
+    pointset = PointSet(declarations, exact, random.Random(seed), points, max_tries,
+                        digits=digits, breaks=breaks)
+    if not pointset.fill([key]):
+        return Outcome(None, "too few test points inside the domain of the expected answer"), \
+            pointset, pointset.values(key), pointset.values(answer)
     answer_values = pointset.values(answer)
-    equal = same_values(key_values, answer_values, exact)
+    if any(value is None for value in answer_values):
+        pointset.wanted += points
+        pointset.max_tries += max_tries
+        pointset.fill([key])
+        answer_values = pointset.values(answer)
+    key_values = pointset.values(key)
+    undefined = sum(value is None for value in answer_values)
+    method_points = len(answer_values) - undefined
+    if undefined >= 2:
+        return Outcome(False, "the answer is undefined at test points where the expected "
+                       "answer is defined (a different domain)"), pointset, key_values, \
+            answer_values
+    equal = same_values(key_values, answer_values, exact, digits)
     biggest = max((max(p.sizes.values(), default=2) for p in pointset.points), default=2)
     d = max(1, degree(key, biggest) + degree(answer, biggest))
-    return Outcome(equal, describe_method(exact, points, d)), pointset, key_values, answer_values
+    method = describe_method(exact, method_points, d, digits)
+    if breaks:
+        both = sum(len(pointset.signs.get(i, ())) == 2 for i in range(len(breaks)))
+        method += (f"; {both} of {len(breaks)} break arguments (of abs, max, relu, step, "
+                   f"sign) seen on both sides and {len(pointset.patterns)} pieces visited, at "
+                   "fine rational points as well as wide ones")
+    return Outcome(equal, method), pointset, key_values, answer_values

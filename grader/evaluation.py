@@ -10,6 +10,7 @@ domain raises :class:`DomainError`; the caller resamples.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -74,6 +75,43 @@ class Point:
 
     sizes: dict[str, int]
     values: dict[str, Mat]
+
+
+def working_digits(*trees: n.Node) -> int:
+    """Float precision for these trees: FLOAT_DIGITS, plus the digits a tiny constant such as
+    ``10^-40`` or ``0.000…01`` needs to be seen (at most 300 more)."""
+    extra = 0
+    stack = list(trees)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Number) and node.value:
+            extra = max(extra, len(str(node.value.denominator)))
+        if isinstance(node, n.Pow) and isinstance(node.base, n.Number) and node.base.value > 1 \
+                and isinstance(node.exponent, n.Neg) and _integer_constant(node.exponent):
+            k = node.exponent.arg.value if isinstance(node.exponent.arg, n.Number) else 0
+            extra = max(extra, int(k * math.log10(node.base.value)) + 1)
+        stack.extend(node.children())
+    return FLOAT_DIGITS + min(extra, 300)
+
+
+PIECEWISE = frozenset({"abs", "sign", "relu", "step"})
+
+
+def break_arguments(*trees: n.Node) -> list[n.Node]:
+    """The expressions whose sign picks a piece: u in abs(u), relu(u), step(u), sign(u), the
+    1-norm; l - r in max(l, r).  Sampling covers both signs of each."""
+    found: list[n.Node] = []
+    stack = list(trees)
+    while stack:
+        node = stack.pop()
+        if (isinstance(node, n.Apply) and node.func in PIECEWISE) or (
+            isinstance(node, n.Norm) and node.p == 1
+        ):
+            found.append(node.arg)
+        elif isinstance(node, n.Max):
+            found.append(n.Add((node.left, n.Neg(node.right))))
+        stack.extend(node.children())
+    return found
 
 
 def is_exact(*trees: n.Node) -> bool:
@@ -209,6 +247,7 @@ class Evaluator(Printer[Mat]):
         if base.is_scalar:
             return Mat.scalar(self.power(base.value, exponent))
         k = int(exponent)
+        _square(base)
         if k < 0:
             base, k = inverse(base), -k
         return matrix_power(base, k, self.one(), self.zero())
@@ -250,11 +289,11 @@ class Evaluator(Printer[Mat]):
         return Mat.scalar(sum(self.evaluate(node.arg).data, self.zero()))
 
     def _print_Trace(self, node: n.Trace) -> Mat:
-        m = self.evaluate(node.arg)
+        m = _square(self.evaluate(node.arg))
         return Mat.scalar(sum((m.at(i, i) for i in range(m.rows)), self.zero()))
 
     def _print_Det(self, node: n.Det) -> Mat:
-        return Mat.scalar(determinant(self.evaluate(node.arg)))
+        return Mat.scalar(determinant(_square(self.evaluate(node.arg))))
 
     def _print_Norm(self, node: n.Norm) -> Mat:
         m = self.evaluate(node.arg)
@@ -286,6 +325,13 @@ class Evaluator(Printer[Mat]):
 
 
 # --- matrix arithmetic ---------------------------------------------------------------------
+
+
+def _square(m: Mat) -> Mat:
+    """Diagnosis evaluates rewritten trees that need not type-check: refuse non-square input."""
+    if m.rows != m.cols:
+        raise ValueError(f"{m.rows}×{m.cols} is not square")
+    return m
 
 
 def elementwise(a: Mat, b: Mat, op: Callable[[Number, Number], Number]) -> Mat:
@@ -358,11 +404,40 @@ def _eliminate(m: Mat) -> tuple[list[list[Number]], list[list[Number]], Number]:
     return rows, inv, det
 
 
+def _integer_inverse(m: Mat) -> tuple[Mat | None, int]:
+    """Fraction-free Gauss-Jordan (Bareiss) on [m | I] for an integer matrix: every division is
+    exact, so the numbers stay integers until the single division by det at the end.
+    Returns (inverse or None if singular, det)."""
+    size = m.rows
+    rows = [list(m.data[i * size : (i + 1) * size]) + [1 if i == j else 0 for j in range(size)]
+            for i in range(size)]
+    previous, sign = 1, 1
+    for k in range(size):
+        if rows[k][k] == 0:
+            swap = next((r for r in range(k + 1, size) if rows[r][k] != 0), None)
+            if swap is None:
+                return None, 0
+            rows[k], rows[swap] = rows[swap], rows[k]
+            sign = -sign
+        pivot = rows[k][k]
+        for i in range(size):
+            if i != k:
+                factor = rows[i][k]
+                rows[i] = [(pivot * a - factor * b) // previous
+                           for a, b in zip(rows[i], rows[k], strict=True)]
+        previous = pivot
+    det = sign * previous
+    scale = rows[0][0]  # every diagonal entry is now det (up to the swaps' sign)
+    inverse = Mat(size, size, tuple(Fraction(rows[i][size + j], scale)
+                                    for i in range(size) for j in range(size)))
+    return inverse, det
+
+
 def _is_zero(value: Number, rows: Sequence[Sequence[Number]]) -> bool:
     if not isinstance(value, mpmath.mpf):
         return bool(value == 0)
     scale = max((abs(v) for row in rows for v in row), default=1) or 1
-    return bool(abs(value) <= scale * mpmath.mpf(10) ** (-FLOAT_DIGITS + 10))
+    return bool(abs(value) <= scale * mpmath.mpf(10) ** (-mpmath.mp.dps + 10))
 
 
 def inverse(m: Mat) -> Mat:
@@ -370,6 +445,11 @@ def inverse(m: Mat) -> Mat:
         if m.value == 0:
             raise DomainError("inverse of 0")
         return Mat.scalar(quotient(1, m.value))
+    if all(type(v) is int for v in _square(m).data):
+        fast, det = _integer_inverse(m)
+        if fast is None:
+            raise DomainError("singular matrix")
+        return fast
     _, inv, det = _eliminate(m)
     if det == 0:
         raise DomainError("singular matrix")
@@ -379,6 +459,8 @@ def inverse(m: Mat) -> Mat:
 def determinant(m: Mat) -> Number:
     if m.is_scalar:
         return m.value
+    if all(type(v) is int for v in m.data):
+        return _integer_inverse(m)[1]
     return _eliminate(m)[2]
 
 
@@ -436,11 +518,11 @@ _FLOAT_FUNCTIONS: dict[str, Callable[[Number], Number]] = {
 }
 
 
-def evaluate(node: n.Node, point: Point, *, exact: bool) -> Mat:
+def evaluate(node: n.Node, point: Point, *, exact: bool, digits: int = FLOAT_DIGITS) -> Mat:
     """The value of a type-checked tree at ``point``; raises DomainError off the domain."""
     if exact:
         return Evaluator(point, exact=True).evaluate(node)
-    with mpmath.workdps(FLOAT_DIGITS):
+    with mpmath.workdps(digits):
         try:
             return Evaluator(point, exact=False).evaluate(node)
         except (ZeroDivisionError, ValueError) as problem:

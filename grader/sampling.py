@@ -18,7 +18,7 @@ from grader.language.declarations import Declarations
 
 #: Exact points take integer values in [-EXACT_RANGE, EXACT_RANGE]: |S| = 2·EXACT_RANGE + 1.
 EXACT_RANGE = 10**6
-_DENOMINATORS = (97, 101, 103, 107, 109)
+
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,19 @@ class Regime:
     exact: bool
     positive: bool = False
     symmetric: tuple[str, ...] = ()
+    #: If set, exact values are fractions p/q (q ≤ 12) in [-scale, scale] instead of wide
+    #: integers, so that a break between two integers (|x - x²| on (0, 1)) can be reached.
+    scale: int = 0
 
 
-def size_assignments(symbols: tuple[str, ...], count: int) -> list[dict[str, int]]:
+def size_assignments(symbols: tuple[str, ...], count: int,
+                     rng: random.Random | None = None) -> list[dict[str, int]]:
     """``count`` size assignments: within one, symbols get distinct sizes ≥ 2; across them,
-    each symbol takes different sizes."""
+    each symbol takes different sizes.  With ``rng`` the sizes are drawn from 2–5 (so an
+    answer right only for n = 2, 3, 4 is not safe); without, they rotate through 2, 3, 4…"""
     base = list(range(2, 2 + max(len(symbols), 2) + 1))  # e.g. 2, 3, 4 for up to two symbols
+    if rng is not None:
+        base = rng.sample(range(2, 5 + len(symbols)), len(base))
     assignments = []
     for index in range(count):
         shift = index % len(base)
@@ -61,11 +68,17 @@ def _symmetric(size: int, regime: Regime, rng: random.Random) -> Mat:
 
 
 def _value(regime: Regime, rng: random.Random) -> Fraction | int:
+    if regime.exact and regime.scale:
+        denominator = rng.randint(2, 12)
+        top = regime.scale * denominator
+        numerator = rng.randint(1 if regime.positive else -top, top)
+        return Fraction(numerator, denominator) or Fraction(1, denominator)
     if regime.exact:
         return rng.randint(1 if regime.positive else -EXACT_RANGE, EXACT_RANGE)
-    denominator = rng.choice(_DENOMINATORS)
+    denominator = rng.randint(1_000, 1_000_000)  # unpredictable: sin(97 pi x) is not 0 here
+    top = (regime.scale or 4) * denominator
     while True:
-        numerator = rng.randint(1 if regime.positive else -4 * denominator, 4 * denominator)
+        numerator = rng.randint(1 if regime.positive else -top, top)
         if numerator % denominator:  # never an integer
             break
     return Fraction(numerator, denominator)

@@ -93,3 +93,53 @@ def test_installed_console_script() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ascii"] == "A x"
+
+
+def test_check_correct_exits_0_and_explains() -> None:
+    code, out, _ = run("check", "--given", GIVEN, "(A + A^T) x", "A x + A' x")
+    assert code == 0
+    assert out.splitlines()[0] == "status:   correct (score 1)"
+    assert "read as:  A x + A^T x" in out
+    assert "Schwartz–Zippel" in out
+
+
+def test_check_json_holds_every_verdict_field() -> None:
+    code, out, _ = run("check", "--given", GIVEN, "--json", "--layout", "denominator",
+                       "(A + A^T) x", "x^T (A + A^T)")
+    assert code == 1
+    verdict = json.loads(out)
+    assert set(verdict) == {"status", "score", "expected_shape", "answer_shape", "note",
+                            "feedback", "interpreted_as", "method"}
+    assert verdict["status"] == "wrong_shape"
+    assert verdict["note"] == "transpose"
+    assert verdict["expected_shape"] == ["n", "1"] and verdict["answer_shape"] == ["1", "n"]
+    assert "denominator layout" in verdict["feedback"]
+
+
+def test_check_names_the_mistake() -> None:
+    code, out, _ = run("check", "--given", GIVEN, "--json", "(A + A^T) x", "2 A x")
+    assert code == 1
+    assert json.loads(out)["note"] == "assumed_symmetric"
+
+
+def test_check_invalid_answer_is_a_verdict_not_a_usage_error() -> None:
+    code, out, _ = run("check", "--given", GIVEN, "--json", "A x", "A x +")
+    assert code == 1
+    assert json.loads(out)["status"] == "invalid"
+
+
+def test_check_usage_errors_exit_2() -> None:
+    code, _, err = run("check", "--given", GIVEN, "A x +", "A x")
+    assert code == 2 and "EXPECTED" in err
+    code, _, err = run("check", "--given", "x[n", "x", "x")
+    assert code == 2 and "--given" in err
+    assert run("check", "--given", GIVEN, "A x")[0] == 2
+
+
+def test_check_times_out_as_undecided() -> None:
+    code, out, _ = run("check", "--given", GIVEN, "--json", "--timeout", "0.5", "x^T x",
+                       "((((x^T x)^100)^100)^100)^100")
+    assert code == 1
+    verdict = json.loads(out)
+    assert verdict["status"] == "undecided"
+    assert verdict["note"] in ("time_limit", "cpu_limit")
