@@ -91,9 +91,9 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
     steps = list(draft.steps)
     mistakes = list(draft.mistakes)
     if layout == "denominator" and not hessian:
+        numerator_shape = key.typed_shape
         key = transposed(key)
-        mistakes = [Mistake(print_ascii(transposed(parse(m.answer, declarations))), m.note,
-                            m.feedback) for m in mistakes]
+        mistakes = [_in_denominator(m, declarations, numerator_shape) for m in mistakes]
         steps.append(f"In denominator layout the result is the transpose: ${print_latex(key)}$.")
     given: str = draft.given
     values: tuple[tuple[str, str], ...] = ()
@@ -117,6 +117,15 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
                ("function", sympy.srepr(to_sympy(function)))),
         values=values,
     )
+
+
+def _in_denominator(mistake: Mistake, declarations: Declarations, key_shape: Shape) -> Mistake:
+    """A mistake of the key's shape (or the other layout's) is transposed with the key; a shape
+    mistake (a vector where diag(...) belongs) is what a student writes in either layout."""
+    tree = parse(mistake.answer, declarations)
+    if tree.typed_shape not in (key_shape, key_shape.transposed):
+        return mistake
+    return Mistake(print_ascii(transposed(tree)), mistake.note, mistake.feedback)
 
 
 def _prompt(function: n.Node, draft: Draft, layout: Layout) -> str:
@@ -149,7 +158,8 @@ def _instantiate(key: n.Node, declarations: Declarations, rng: random.Random
     concrete: list[tuple[str, Shape]] = []
     for name, shape in declarations.entries:
         rows, cols = shape.rows.evaluate(sizes), shape.cols.evaluate(sizes)
-        entries = [[rng.randint(-5, 5) for _ in range(cols)] for _ in range(rows)]
+        entries = [[rng.choice((-1, 1)) * rng.randint(1, 5) for _ in range(cols)]
+                   for _ in range(rows)]  # never 0: |x|, sign(x) and relu(x) have no kink
         if rows == cols and rows > 1:  # well conditioned: strictly diagonally dominant
             for i in range(rows):
                 entries[i][i] = 6 * rows * (1 if rng.random() < 0.5 else -1) + entries[i][i]

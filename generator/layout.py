@@ -16,13 +16,14 @@ LAYOUTS: tuple[Layout, ...] = ("numerator", "denominator")
 
 
 def derivative_shape(function: Shape, variable: Shape, layout: Layout) -> Shape:
-    """Shape of ∂function/∂variable.  A vector function is a column; so is a vector variable."""
+    """Shape of ∂function/∂variable.  A vector function is a column; so is a vector variable; a
+    matrix function by a matrix is ∂vec(F)/∂vec(X), vec stacking columns."""
     if function.is_scalar:
         numerator = variable.transposed  # a row for a column variable, q×p for a p×q matrix
     elif variable.is_scalar:
         numerator = function
-    else:
-        numerator = Shape(function.rows, variable.rows)  # Jacobian m×n
+    else:  # Jacobian m×n; for matrices, (entries of F)×(entries of X)
+        numerator = Shape(function.rows * function.cols, variable.rows * variable.cols)
     return numerator if layout == "numerator" else numerator.transposed
 
 
@@ -46,7 +47,7 @@ def transposed(node: n.Node) -> n.Node:
             else others[0]
     if isinstance(node, n.Div):
         return n.Div(transposed(node.left), node.right, shape=flipped)
-    if isinstance(node, (n.Hadamard, n.ElemDiv, n.Max)):
+    if isinstance(node, (n.Hadamard, n.ElemDiv, n.Max, n.Kron)):  # (A ⊗ B)^T = A^T ⊗ B^T
         return type(node)(transposed(node.left), transposed(node.right), shape=flipped)
     if isinstance(node, n.Apply):
         return n.Apply(node.func, transposed(node.arg), shape=flipped)

@@ -1,0 +1,209 @@
+"""Element-wise activations (Parr & Howard §5; identities.md §2 and §5 row 12).
+
+An activation f applied element-wise has the diagonal Jacobian diag(f′(z)); through an affine
+layer the vector chain rule gives ∂f(W x + b)/∂x = diag(f′(W x + b)) W (numerator layout: the
+outer Jacobian on the left).  f ∈ {σ, tanh, ReLU, exp, softplus = log(1 + exp(z))}, with
+σ′ = σ(1 − σ), tanh′ = 1 − tanh², ReLU′ = step, exp′ = exp, softplus′ = σ.
+
+Difficulty 2: f(z) by z.
+Difficulty 3: f(W x + b) by x (diag(f′) W) or by b (diag(f′)).
+Difficulty 4: a second layer: V f(W x + b) or uᵀ f(W x + b) by x.
+
+Only ReLU has a rational key, so the numeric form always uses ReLU.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from generator.exercise import Form
+from generator.family import Draft, Family
+from grader.language.parser import parse
+from grader.language.printing import print_ascii, print_latex
+from grader.verdict import Mistake
+
+
+@dataclass(frozen=True)
+class _Activation:
+    """Templates over ``{a}``, the argument: the function, its derivative, a wrong derivative."""
+
+    name: str
+    function: str
+    derivative: str
+    rule: str  # LaTeX: the scalar derivative
+    wrong: str | None
+    wrong_note: str
+    wrong_feedback: str
+
+
+_ACTIVATIONS = (
+    _Activation("sigma", "sigma({a})", "sigma({a}) .* (1 - sigma({a}))",
+                r"$\sigma'(z) = \sigma(z)(1 - \sigma(z))$",
+                "sigma({a})", "sigma_derivative_is_sigma",
+                "The logistic function is not its own derivative: σ' = σ(1 - σ)."),
+    _Activation("tanh", "tanh({a})", "1 - tanh({a}) .^ 2",
+                r"$\tanh'(z) = 1 - \tanh^2(z)$",
+                "1 - tanh({a})", "tanh_derivative_unsquared",
+                "tanh' = 1 - tanh^2: the tanh is squared."),
+    _Activation("relu", "relu({a})", "step({a})",
+                r"$\operatorname{relu}'(z) = 1$ for $z > 0$ and $0$ for $z \le 0$, that is "
+                r"$\operatorname{step}(z)$",
+                "relu({a})", "relu_derivative_is_relu",
+                "The slope of max(0, z) is 1 where z > 0 and 0 elsewhere: step(z), not relu(z)."),
+    _Activation("exp", "exp({a})", "exp({a})", r"$\exp'(z) = \exp(z)$",
+                None, "", ""),
+    _Activation("softplus", "log(1 + exp({a}))", "sigma({a})",
+                r"$\frac{d}{dz}\log(1 + e^{z}) = \frac{e^{z}}{1 + e^{z}} = \sigma(z)$",
+                "1 ./ (1 + exp({a}))", "missing_inner_derivative",
+                "The chain rule through log(1 + exp(z)) multiplies 1/(1 + exp(z)) by exp(z), "
+                "giving sigma(z)."),
+)
+_RELU = _ACTIVATIONS[2]
+
+_VECTOR = Mistake("", "vector_instead_of_diag",
+                  "An element-wise activation has a diagonal Jacobian: write diag(f'(z)), an "
+                  "n×n matrix, not the vector f'(z).")
+_ORDER = Mistake("", "chain_rule_order",
+                 "In numerator layout the vector chain rule puts the outer Jacobian on the left: "
+                 "diag(f'(W x + b)) W, not W^T diag(...).")
+_MISSING_W = Mistake("", "missing_inner_jacobian",
+                     "The chain rule multiplies by the inner Jacobian ∂(W x + b)/∂x = W.")
+_MISSING_DIAG = Mistake("", "missing_activation_derivative",
+                        "Between the two layers the chain rule multiplies by the activation's "
+                        "Jacobian diag(f'(W x + b)).")
+
+
+def _like(template: Mistake, answer: str) -> Mistake:
+    return Mistake(answer, template.note, template.feedback)
+
+
+def _wrong(act: _Activation, argument: str, wrap: str) -> list[Mistake]:
+    if act.wrong is None:
+        return []
+    return [Mistake(wrap.format(d=f"diag({act.wrong.format(a=argument)})"), act.wrong_note,
+                    act.wrong_feedback)]
+
+
+def _single(act: _Activation) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
+    """Difficulty 2: f(z) by z."""
+    given = "z[n]"
+    derivative = act.derivative.format(a="z")
+    key = f"diag({derivative})"
+    steps = (
+        r"Element-wise diagonal condition: $f_i$ depends only on $z_i$, so the Jacobian is "
+        r"$\operatorname{diag}(f'(z_i))$, an $n \times n$ matrix.",
+        f"Scalar rule: {act.rule}.",
+        rf"So $\partial\mathbf{{f}}/\partial\mathbf{{z}} = {_tex(key, given)}$.",
+    )
+    mistakes = [_like(_VECTOR, derivative), *_wrong(act, "z", "{d}")]
+    return given, "z", act.function.format(a="z"), key, steps, mistakes
+
+
+def _layer(rng: random.Random, act: _Activation
+           ) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
+    """Difficulty 3: f(W x + b) by x or by b."""
+    given = "x[n], W[m,n], b[m]"
+    inner = "W x + b"
+    diag = f"diag({act.derivative.format(a=inner)})"
+    function = act.function.format(a=inner)
+    first = (r"Let $\mathbf{z} = W\mathbf{x} + \mathbf{b}$; element-wise, "
+             r"$\partial\mathbf{f}/\partial\mathbf{z} = \operatorname{diag}(f'(\mathbf{z}))$, "
+             rf"with {act.rule}.")
+    steps: tuple[str, ...]
+    if rng.random() < 0.3:
+        steps = (
+            first,
+            r"$\partial\mathbf{z}/\partial\mathbf{b} = I$, so by the vector chain rule "
+            rf"$\partial\mathbf{{f}}/\partial\mathbf{{b}} = {_tex(diag, given)}$.",
+        )
+        mistakes = [_like(_VECTOR, act.derivative.format(a=inner)), *_wrong(act, inner, "{d}")]
+        return given, "b", function, diag, steps, mistakes
+    key = f"{diag} W"
+    steps = (
+        first,
+        r"$\partial\mathbf{z}/\partial\mathbf{x} = W$; the vector chain rule multiplies the "
+        r"Jacobians outer first: $\partial\mathbf{f}/\partial\mathbf{x} = "
+        r"(\partial\mathbf{f}/\partial\mathbf{z})(\partial\mathbf{z}/\partial\mathbf{x})$.",
+        rf"So $\partial\mathbf{{f}}/\partial\mathbf{{x}} = {_tex(key, given)}$, an "
+        r"$m \times n$ matrix.",
+    )
+    mistakes = [_like(_ORDER, f"W^T {diag}"), _like(_MISSING_W, diag),
+                *_wrong(act, inner, "{d} W")]
+    return given, "x", function, key, steps, mistakes
+
+
+def _two_layers(rng: random.Random, act: _Activation
+                ) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
+    """Difficulty 4: V f(W x + b) or uᵀ f(W x + b) by x."""
+    inner = "W x + b"
+    diag = f"diag({act.derivative.format(a=inner)})"
+    hidden = act.function.format(a=inner)
+    if rng.random() < 0.5:
+        given = "x[n], W[m,n], b[m], V[k,m]"
+        outer, outer_tex = "V", "V"
+        function = f"V {hidden}"
+        column = None
+        what = r"a $k \times n$ Jacobian"
+    else:
+        given = "x[n], W[m,n], b[m], u[m]"
+        outer, outer_tex = "u^T", r"\mathbf{u}^{\top}"
+        function = f"u^T {hidden}"
+        column = f"W^T {diag} u"
+        what = r"a $1 \times n$ row (numerator layout)"
+    key = f"{outer} {diag} W"
+    steps = (
+        r"Let $\mathbf{z} = W\mathbf{x} + \mathbf{b}$ and $\mathbf{h} = f(\mathbf{z})$ "
+        rf"element-wise, with {act.rule}.",
+        rf"The Jacobians are $\partial({outer_tex}\mathbf{{h}})/\partial\mathbf{{h}} = "
+        rf"{outer_tex}$, $\partial\mathbf{{h}}/\partial\mathbf{{z}} = "
+        r"\operatorname{diag}(f'(\mathbf{z}))$ and $\partial\mathbf{z}/\partial\mathbf{x} = W$.",
+        r"The vector chain rule multiplies them outer first: "
+        rf"${_tex(key, given)}$, {what}.",
+    )
+    mistakes = [_like(_MISSING_DIAG, f"{outer} W"),
+                *_wrong(act, inner, f"{outer} {{d}} W")]
+    if column is not None:
+        mistakes.insert(0, Mistake(column, "layout",
+                                   "That is the column (denominator layout) form: in numerator "
+                                   "layout the derivative of a scalar by x is a row."))
+    else:
+        mistakes.insert(0, _like(_ORDER, f"W^T {diag} V^T"))
+    return given, "x", function, key, steps, mistakes
+
+
+def _tex(text: str, given: str) -> str:
+    return print_latex(parse(text, given))
+
+
+def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    act = _RELU if form == "numeric" else rng.choice(_ACTIVATIONS)
+    if difficulty == 2:
+        given, wrt, function, answer, steps, mistakes = _single(act)
+    elif difficulty == 3:
+        given, wrt, function, answer, steps, mistakes = _layer(rng, act)
+    else:
+        given, wrt, function, answer, steps, mistakes = _two_layers(rng, act)
+    kind = "gradient" if function.startswith("u^T") else "jacobian"
+
+    def canon(text: str) -> str:
+        return print_ascii(parse(text, given))
+
+    key = canon(answer)
+    unique: dict[str, Mistake] = {}
+    for mistake in mistakes:
+        text = canon(mistake.answer)
+        if text != key and text not in unique:
+            unique[text] = Mistake(text, mistake.note, mistake.feedback)
+    return Draft(given, wrt, canon(function), key, kind, steps, tuple(unique.values()))
+
+
+FAMILY = Family(
+    name="activations",
+    title="Element-wise activations",
+    source="Parr & Howard §5 (the gradient of neuron activation); identities.md §2 "
+           "(σ, tanh, ReLU Jacobians, tanh(Wx + b)); §5 row 12",
+    difficulties=(2, 3, 4),
+    forms=("symbolic", "numeric"),
+    draft=draft,
+)
