@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 
@@ -34,8 +35,9 @@ from grader.sampling import EXACT_RANGE, Regime, sample_point, size_assignments
 #: Scales of the fine points drawn for expressions with breaks (wide points come in between).
 _SCALES = (0, 1, 6, 1, 40, 1, 2, 1000)
 
-#: Halvings when locating a break between two points (probes land within 2^-64 of the segment).
-_BISECTIONS = 64
+#: Halvings when locating a break between two points: probes land within 2^-30 of the segment,
+#: itself short (points of the smallest values are paired first).
+_BISECTIONS = 30
 
 #: Points in a row that must find no new piece before sampling of breaks stops.
 _STALE_POINTS = 10
@@ -74,7 +76,9 @@ class PointSet:
         symbols = _dim_symbols(self.declarations, trees)
         assignments = size_assignments(symbols, 3, self.rng)
         signed_failures = 0
-        while (len(self.points) < self.wanted or not self.covered()) and \
+        # Past the points wanted, breaks may add as many again while they find new pieces.
+        while (len(self.points) < self.wanted or (
+                not self.covered() and len(self.points) < 2 * self.wanted)) and \
                 self.tries < self.max_tries:
             self.tries += 1
             sizes = assignments[len(self.points) % len(assignments)]
@@ -159,9 +163,10 @@ class PointSet:
 
 def _opposite_points(argument: n.Node, points: Sequence[Point], pointset: PointSet
                      ) -> tuple[Point, Point, int] | None:
-    """Two points of the same sizes where one entry of ``argument`` has opposite signs."""
+    """Two points of the same sizes where one entry of ``argument`` has opposite signs, taken
+    among the points of smallest values first (a short segment locates the break closely)."""
     signed: dict[tuple[tuple[str, int], ...], list[tuple[Point, tuple[int, ...]]]] = {}
-    for point in points:
+    for point in sorted(points, key=_magnitude):
         try:
             value = evaluate(argument, point, exact=pointset.exact, digits=pointset.digits)
         except (DomainError, ValueError):
@@ -174,6 +179,10 @@ def _opposite_points(argument: n.Node, points: Sequence[Point], pointset: PointS
                     return point, other, entry
         signed.setdefault(key, []).append((point, signs))
     return None
+
+
+def _magnitude(point: Point) -> Any:
+    return max((abs(v) for value in point.values.values() for v in value.data), default=0)
 
 
 def _crossing(argument: n.Node, near: Point, far: Point, entry: int, pointset: PointSet
@@ -316,7 +325,7 @@ def identity_test(
     digits = working_digits(key, answer)
     breaks = break_arguments(key, answer)
     if breaks:
-        points, max_tries = 3 * points, 3 * max_tries
+        points, max_tries = 2 * points, 3 * max_tries
     pointset = PointSet(declarations, exact, random.Random(seed), points, max_tries,
                         digits=digits, breaks=breaks)
     if not pointset.fill([key]):

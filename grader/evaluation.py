@@ -111,7 +111,7 @@ def break_arguments(*trees: n.Node) -> list[n.Node]:
         elif isinstance(node, n.Max):
             found.append(n.Add((node.left, n.Neg(node.right))))
         stack.extend(node.children())
-    return found
+    return list(dict.fromkeys(found))  # relu(u) and step(u) share the break u = 0
 
 
 def is_exact(*trees: n.Node) -> bool:

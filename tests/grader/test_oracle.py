@@ -306,12 +306,12 @@ TINY_DIFFERENCES = (
 )
 
 
-@pytest.mark.parametrize(("given_", "key_text", "answer_text"), TINY_DIFFERENCES)
+@pytest.mark.parametrize(("declared", "key_text", "answer_text"), TINY_DIFFERENCES)
 def test_differences_below_float64_resolution(
-    given_: str, key_text: str, answer_text: str
+    declared: str, key_text: str, answer_text: str
 ) -> None:
     """Exact evaluation sees the difference, numpy can't, and the grader says incorrect."""
-    declarations = grader.parse_declarations(given_)
+    declarations = grader.parse_declarations(declared)
     key = grader.parse(key_text, declarations)
     answer = grader.parse(answer_text, declarations)
     values = {"a": Fraction(3, 7), "b": Fraction(-5, 11)}

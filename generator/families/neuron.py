@@ -1,0 +1,202 @@
+"""The gradient of a neuron's activation and of the MSE loss over a data set (P&H §5–6; row 13).
+
+Difficulty 2: one neuron a = max(0, wᵀx + b), by w (step(wᵀx + b) xᵀ), by b (step(wᵀx + b)) or
+by x (step(wᵀx + b) wᵀ).  3: the loss C = (1/N)‖y − relu(Xw + b)‖² over the rows xᵢᵀ of a data
+matrix X, by w ((2/N)(relu(Xw + b) − y)ᵀ diag(step(Xw + b)) X) or by b.  4: the same loss with a
+weight penalty c‖w‖², by w, or by the data X (the input gradient).
+
+The language has no name that is both a dimension and a value, so the symbolic form counts the
+samples with a declared scalar N (N = k, the rows of X); the numeric form fixes the number of
+samples instead and writes 1/N as a number.  ReLU is not differentiable where its argument is 0:
+for the numeric form :func:`away_from_kinks` makes sure the values the framework draws keep every
+pre-activation nonzero.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from generator.exercise import Form
+from generator.family import Draft, Family, _instantiate
+from grader.evaluation import Point, evaluate
+from grader.language.parser import parse, parse_declarations
+from grader.verdict import Mistake
+
+_NEURON_STEP = (r"Let $z = \mathbf{w}^{\top}\mathbf{x} + b$: $\partial z/\partial\mathbf{w} = "
+                r"\mathbf{x}^{\top}$, $\partial z/\partial b = 1$ and $\partial z/\partial"
+                r"\mathbf{x} = \mathbf{w}^{\top}$ (dot product, sum reduction).")
+_MAX_STEP = (r"$\frac{d}{dz}\max(0, z)$ is $0$ for $z \le 0$ and $1$ for $z > 0$: "
+             r"$\operatorname{step}(z)$.")
+
+
+def away_from_kinks(rng: random.Random, given: str, answer: str, arguments: Sequence[str]
+                    ) -> None:
+    """For the numeric form: advance ``rng`` until the values the framework will draw from it
+    (:func:`generator.family.build` instantiates the draft with the same generator) leave every
+    entry of each of ``arguments`` (the arguments of relu/step) nonzero."""
+    declarations = parse_declarations(given)
+    key = parse(answer, declarations)
+    for _ in range(200):
+        trial = random.Random()
+        trial.setstate(rng.getstate())
+        _, _, listed, concrete = _instantiate(key, declarations, trial)
+        point = Point({}, {name: evaluate(parse(text, ""), Point({}, {}), exact=True)
+                           for name, text in listed})
+        values = [evaluate(parse(argument, concrete), point, exact=True)
+                  for argument in arguments]
+        if all(v != 0 for value in values for v in value.data):
+            return
+        rng.random()
+
+
+def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    made = _draft(rng, difficulty, form)
+    if form == "numeric":
+        arguments = ["X w + b"] if "X" in made.given else ["w^T x + b"]
+        away_from_kinks(rng, made.given, made.answer, arguments)
+    return made
+
+
+def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    if difficulty == 2:
+        return _neuron(rng)
+    if form == "numeric":
+        count = rng.choice([3, 4, 5])
+        given, scale = f"X[{count},n], y[{count}], w[n], b", f"{count}"
+        twice = f"2/{count}"
+    else:
+        given, scale, twice = "X[k,n], y[k], w[n], b, N", "N", "2/N"
+    loss = f"(1/{scale}) norm(y - relu(X w + b))^2"
+    error = "(relu(X w + b) - y)"
+    mask = "step(X w + b)"
+    setup = (rf"Write $\mathbf{{e}} = \operatorname{{relu}}(X\mathbf{{w}} + b) - \mathbf{{y}}$ "
+             r"(one error per sample, row $\mathbf{x}_i^{\top}$ of $X$) and $C = "
+             rf"\frac{{1}}{{{scale}}}\,\mathbf{{e}}^{{\top}}\mathbf{{e}}$"
+             + (r", where $N = k$ is the number of samples." if scale == "N" else "."))
+    chain = (r"By the vector chain rule, $\partial C/\partial\mathbf{e} = "
+             rf"\frac{{2}}{{{scale}}}\mathbf{{e}}^{{\top}}$ and, by the element-wise diagonal "
+             r"condition, $\partial\operatorname{relu}(X\mathbf{w} + b)/\partial(X\mathbf{w} + "
+             r"b) = \operatorname{diag}(\operatorname{step}(X\mathbf{w} + b))$: only the active "
+             r"samples count.")
+    if difficulty == 3:
+        if rng.random() < 0.5:
+            return Draft(
+                given, "w", loss, f"({twice}) {error}^T diag({mask}) X", "gradient",
+                (setup, chain,
+                 r"$\partial(X\mathbf{w} + b)/\partial\mathbf{w} = X$, so $\partial C/\partial"
+                 rf"\mathbf{{w}} = \frac{{2}}{{{scale}}}\mathbf{{e}}^{{\top}}\operatorname{{diag}}"
+                 r"(\operatorname{step}(X\mathbf{w} + b))\,X = "
+                 rf"\frac{{2}}{{{scale}}}\sum_{{\text{{active}}}}"
+                 r"e_i\mathbf{x}_i^{\top}$."),
+                (Mistake(f"({twice}) (y - relu(X w + b))^T diag({mask}) X", "sign_of_error",
+                         "C is a function of y - relu(Xw + b), whose derivative by w carries a "
+                         "minus sign: the error is relu(Xw + b) - y."),
+                 Mistake(f"{error}^T diag({mask}) X", "missing_two_over_n",
+                         f"Keep the factor {twice}: 2 from the square, 1/N from the mean."),
+                 Mistake(f"({twice}) {error}^T X", "inactive_samples_counted",
+                         "Samples with Xw + b <= 0 have zero slope through the ReLU: multiply "
+                         "by diag(step(Xw + b))."),
+                 Mistake(f"({twice}) (X w + b - y)^T X", "relu_ignored",
+                         "The ReLU stays: the error is relu(Xw + b) - y and only the active "
+                         "samples count.")),
+            )
+        return Draft(
+            given, "b", loss, f"({twice}) sum({error} .* {mask})", "derivative",
+            (setup, chain,
+             r"$\partial(X\mathbf{w} + b)/\partial b = \mathbf{1}$ (scalar expansion), so "
+             rf"$\partial C/\partial b = \frac{{2}}{{{scale}}}\,\mathbf{{e}}^{{\top}}"
+             r"\operatorname{diag}(\operatorname{step}(X\mathbf{w} + b))\mathbf{1} = "
+             rf"\frac{{2}}{{{scale}}}\sum_{{\text{{active}}}} e_i$."),
+            (Mistake(f"({twice}) sum((y - relu(X w + b)) .* {mask})", "sign_of_error",
+                     "The error is relu(Xw + b) - y: differentiating y - relu(Xw + b) brings a "
+                     "minus sign."),
+             Mistake(f"sum({error} .* {mask})", "missing_two_over_n",
+                     f"Keep the factor {twice}: 2 from the square, 1/N from the mean."),
+             Mistake(f"({twice}) sum{error}", "inactive_samples_counted",
+                     "Samples with Xw + b <= 0 have zero slope through the ReLU: only the "
+                     "active samples count.")),
+        )
+    c = rng.choice([1, 2, 3, 5])
+    if rng.random() < 0.5:
+        penalty = "norm(w)^2" if c == 1 else f"{c} norm(w)^2"
+        penalty_slope = "" if c == 1 else f"{c} "
+        return Draft(
+            given, "w", f"{loss} + {penalty}",
+            f"({twice}) {error}^T diag({mask}) X + {2 * c} w^T", "gradient",
+            (setup, chain,
+             r"The derivative of a sum is the sum of the derivatives: the loss term gives "
+             rf"$\frac{{2}}{{{scale}}}\mathbf{{e}}^{{\top}}\operatorname{{diag}}"
+             r"(\operatorname{step}(X\mathbf{w} + b))\,X$.",
+             rf"The penalty ${c}\,\mathbf{{w}}^{{\top}}\mathbf{{w}}$ gives ${2 * c}\,"
+             r"\mathbf{w}^{\top}$."),
+            (Mistake(f"({twice}) (y - relu(X w + b))^T diag({mask}) X + {2 * c} w^T",
+                     "sign_of_error", "The error is relu(Xw + b) - y, not y - relu(Xw + b)."),
+             Mistake(f"({twice}) {error}^T X + {2 * c} w^T", "inactive_samples_counted",
+                     "Samples with Xw + b <= 0 have zero slope through the ReLU: multiply by "
+                     "diag(step(Xw + b))."),
+             Mistake(f"({twice}) {error}^T diag({mask}) X + {penalty_slope}w^T",
+                     "penalty_missing_two",
+                     f"The derivative of {c} w^T w is {2 * c} w^T."),
+             Mistake(f"{error}^T diag({mask}) X + {2 * c} w^T", "missing_two_over_n",
+                     f"Keep the factor {twice} on the loss term.")),
+        )
+    return Draft(
+        given, "X", loss, f"({twice}) w ({error} .* {mask})^T", "gradient",
+        (setup, chain,
+         r"Entry $(i, j)$ of $X$ enters only sample $i$: $\partial C/\partial X_{ij} = "
+         rf"\frac{{2}}{{{scale}}}\,e_i\operatorname{{step}}"
+         r"(\mathbf{x}_i^{\top}\mathbf{w} + b)\,w_j$.",
+         rf"So the gradient (shape of $X$) is $\frac{{2}}{{{scale}}}(\mathbf{{e}}\odot"
+         r"\operatorname{step}"
+         r"(X\mathbf{w} + b))\mathbf{w}^{\top}$; in numerator layout it is its transpose "
+         r"(the variable is $k\times n$, the derivative $n\times k$)."),
+        (Mistake(f"({twice}) w ((y - relu(X w + b)) .* {mask})^T", "sign_of_error",
+                 "The error is relu(Xw + b) - y, not y - relu(Xw + b)."),
+         Mistake(f"({twice}) w {error}^T", "inactive_samples_counted",
+                 "Samples with Xw + b <= 0 have zero slope through the ReLU: multiply by "
+                 "step(Xw + b) element-wise."),
+         Mistake(f"w ({error} .* {mask})^T", "missing_two_over_n",
+                 f"Keep the factor {twice}: 2 from the square, 1/N from the mean.")),
+    )
+
+
+def _neuron(rng: random.Random) -> Draft:
+    given, function, mask = "x[n], w[n], b", "max(0, w^T x + b)", "step(w^T x + b)"
+    which = rng.choice(["w", "b", "x"])
+    if which == "b":
+        return Draft(
+            given, "b", function, mask, "derivative",
+            (_NEURON_STEP, _MAX_STEP,
+             r"Chain rule: $\partial a/\partial b = \operatorname{step}(\mathbf{w}^{\top}"
+             r"\mathbf{x} + b)\cdot 1$: 1 when the neuron is active, 0 otherwise."),
+            (Mistake("1", "inactive_counted",
+                     "An inactive neuron (w^T x + b <= 0) has slope 0: multiply by the step."),
+             Mistake("max(0, w^T x + b)", "activation_for_slope",
+                     "The derivative of max(0, z) is step(z), not max(0, z) itself.")),
+        )
+    other = "x" if which == "w" else "w"
+    bold = rf"\mathbf{{{other}}}"
+    return Draft(
+        given, which, function, f"{mask} {other}^T", "gradient",
+        (_NEURON_STEP, _MAX_STEP,
+         rf"Chain rule: $\partial a/\partial\mathbf{{{which}}} = \operatorname{{step}}"
+         rf"(\mathbf{{w}}^{{\top}}\mathbf{{x}} + b)\,{bold}^{{\top}}$: ${bold}^{{\top}}$ when "
+         r"the neuron is active, $\mathbf{0}^{\top}$ otherwise."),
+        (Mistake(f"{other}^T", "inactive_counted",
+                 "An inactive neuron (w^T x + b <= 0) has slope 0: multiply by the step."),
+         Mistake(f"max(0, w^T x + b) {other}^T", "activation_for_slope",
+                 "The derivative of max(0, z) is step(z), not max(0, z) itself."),
+         Mistake(f"{mask} {which}^T", "wrong_factor",
+                 f"∂(w^T x)/∂{which} is {other}^T: the other factor of the dot product.")),
+    )
+
+
+FAMILY = Family(
+    name="neuron",
+    title="Neuron activation and MSE loss",
+    source="Parr & Howard §5–6 (neuron activation, loss by w and b); identities.md §5 row 13",
+    difficulties=(2, 3, 4),
+    forms=("symbolic", "numeric"),
+    draft=draft,
+)
