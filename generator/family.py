@@ -16,7 +16,7 @@ from fractions import Fraction
 from generator.exercise import Exercise, Form
 from generator.layout import Layout, derivative_shape, transposed
 from grader.errors import MatcalcError
-from grader.evaluation import Point, evaluate, is_exact
+from grader.evaluation import Point, break_arguments, evaluate, is_exact
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
 from grader.language.parser import parse, parse_declarations
@@ -154,21 +154,16 @@ def _instantiate(key: n.Node, declarations: Declarations, rng: random.Random
         raise GenerationError("the numeric form needs a key that is rational at rational points")
     symbols = declarations.dim_symbols
     sizes = dict(zip(symbols, rng.sample([2, 3, 4], len(symbols)), strict=True))
-    values: dict[str, n.Node] = {}
-    concrete: list[tuple[str, Shape]] = []
-    for name, shape in declarations.entries:
-        rows, cols = shape.rows.evaluate(sizes), shape.cols.evaluate(sizes)
-        entries = [[rng.choice((-1, 1)) * rng.randint(1, 5) for _ in range(cols)]
-                   for _ in range(rows)]  # never 0: |x|, sign(x) and relu(x) have no kink
-        if rows == cols and rows > 1:  # well conditioned: strictly diagonally dominant
-            for i in range(rows):
-                entries[i][i] = 6 * rows * (1 if rng.random() < 0.5 else -1) + entries[i][i]
-        if rows == 1 and cols == 1 and entries[0][0] == 0:
-            entries[0][0] = 1
-        values[name] = _matrix_node(entries)
-        concrete.append((name, Shape.of(rows, cols)))
-    point = Point(sizes, {name: evaluate(node, Point(sizes, {}), exact=True)
-                          for name, node in values.items()})
+    breaks = break_arguments(key)
+    for _ in range(100):  # redraw values that put a relu/step/abs argument on its kink
+        values, concrete = _draw_values(declarations, sizes, rng)
+        point = Point(sizes, {name: evaluate(node, Point(sizes, {}), exact=True)
+                              for name, node in values.items()})
+        if not any(v == 0 for argument in breaks
+                   for v in evaluate(argument, point, exact=True).data):
+            break
+    else:
+        raise GenerationError("no values keep every relu/step/abs argument away from 0")
     result = evaluate(key, point, exact=True)
     number_key = _matrix_node(result.entries()) if not result.is_scalar else \
         _number(result.value)
@@ -176,6 +171,23 @@ def _instantiate(key: n.Node, declarations: Declarations, rng: random.Random
     given = Declarations(tuple(concrete))
     listed = tuple((name, print_ascii(node)) for name, node in sorted(values.items()))
     return numbers, str(given), listed, given
+
+
+def _draw_values(declarations: Declarations, sizes: dict[str, int], rng: random.Random
+                 ) -> tuple[dict[str, n.Node], list[tuple[str, Shape]]]:
+    """Small nonzero integers; square matrices strictly diagonally dominant (invertible)."""
+    values: dict[str, n.Node] = {}
+    concrete: list[tuple[str, Shape]] = []
+    for name, shape in declarations.entries:
+        rows, cols = shape.rows.evaluate(sizes), shape.cols.evaluate(sizes)
+        entries = [[rng.choice((-1, 1)) * rng.randint(1, 5) for _ in range(cols)]
+                   for _ in range(rows)]
+        if rows == cols and rows > 1:
+            for i in range(rows):
+                entries[i][i] = 6 * rows * (1 if rng.random() < 0.5 else -1) + entries[i][i]
+        values[name] = _matrix_node(entries)
+        concrete.append((name, Shape.of(rows, cols)))
+    return values, concrete
 
 
 def _number(value: Fraction | int) -> n.Node:

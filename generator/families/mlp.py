@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from generator.exercise import Form
-from generator.families.neuron import away_from_kinks
 from generator.family import Draft, Family
 from grader.verdict import Mistake
 
@@ -65,10 +64,7 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     activation = _ACTIVATIONS["relu" if form == "numeric" else rng.choice(list(_ACTIVATIONS))]
     c = rng.choice([Fraction(1, 2), Fraction(1), Fraction(2), Fraction(3)])
     wrt = rng.choice(["b2", "W2"] if difficulty == 4 else ["b1", "W1", "x"])
-    made = _network(activation, c, wrt)
-    if form == "numeric":
-        away_from_kinks(rng, made.given, made.answer, ["W1 x + b1"])
-    return made
+    return _network(activation, c, wrt)
 
 
 def _coefficient(value: Fraction) -> str:

@@ -8,19 +8,15 @@ weight penalty c‖w‖², by w, or by the data X (the input gradient).
 The language has no name that is both a dimension and a value, so the symbolic form counts the
 samples with a declared scalar N (N = k, the rows of X); the numeric form fixes the number of
 samples instead and writes 1/N as a number.  ReLU is not differentiable where its argument is 0:
-for the numeric form :func:`away_from_kinks` makes sure the values the framework draws keep every
-pre-activation nonzero.
+the framework draws numeric values that keep every pre-activation nonzero.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 
 from generator.exercise import Form
-from generator.family import Draft, Family, _instantiate
-from grader.evaluation import Point, evaluate
-from grader.language.parser import parse, parse_declarations
+from generator.family import Draft, Family
 from grader.verdict import Mistake
 
 _NEURON_STEP = (r"Let $z = \mathbf{w}^{\top}\mathbf{x} + b$: $\partial z/\partial\mathbf{w} = "
@@ -30,35 +26,7 @@ _MAX_STEP = (r"$\frac{d}{dz}\max(0, z)$ is $0$ for $z \le 0$ and $1$ for $z > 0$
              r"$\operatorname{step}(z)$.")
 
 
-def away_from_kinks(rng: random.Random, given: str, answer: str, arguments: Sequence[str]
-                    ) -> None:
-    """For the numeric form: advance ``rng`` until the values the framework will draw from it
-    (:func:`generator.family.build` instantiates the draft with the same generator) leave every
-    entry of each of ``arguments`` (the arguments of relu/step) nonzero."""
-    declarations = parse_declarations(given)
-    key = parse(answer, declarations)
-    for _ in range(200):
-        trial = random.Random()
-        trial.setstate(rng.getstate())
-        _, _, listed, concrete = _instantiate(key, declarations, trial)
-        point = Point({}, {name: evaluate(parse(text, ""), Point({}, {}), exact=True)
-                           for name, text in listed})
-        values = [evaluate(parse(argument, concrete), point, exact=True)
-                  for argument in arguments]
-        if all(v != 0 for value in values for v in value.data):
-            return
-        rng.random()
-
-
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
-    made = _draft(rng, difficulty, form)
-    if form == "numeric":
-        arguments = ["X w + b"] if "X" in made.given else ["w^T x + b"]
-        away_from_kinks(rng, made.given, made.answer, arguments)
-    return made
-
-
-def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     if difficulty == 2:
         return _neuron(rng)
     if form == "numeric":
