@@ -47,10 +47,8 @@ def transposed(node: n.Node) -> n.Node:
             else others[0]
     if isinstance(node, n.Div):
         return n.Div(transposed(node.left), node.right, shape=flipped)
-    if isinstance(node, (n.Hadamard, n.ElemDiv, n.Max, n.Kron)):  # (A ⊗ B)^T = A^T ⊗ B^T
-        return type(node)(transposed(node.left), transposed(node.right), shape=flipped)
-    if isinstance(node, n.Apply):
-        return n.Apply(node.func, transposed(node.arg), shape=flipped)
+    if isinstance(node, n.Kron):  # (A ⊗ B)^T = A^T ⊗ B^T
+        return n.Kron(transposed(node.left), transposed(node.right), shape=flipped)
     if isinstance(node, n.Inverse):
         return n.Transpose(node, shape=flipped)  # prints as X^-T
     if isinstance(node, n.Identity) or (isinstance(node, n.Diag) and shape is not None

@@ -49,18 +49,26 @@ def finite_differences(exercise: Exercise, declarations: Declarations, function:
                        key: n.Node, seed: int) -> None:
     rng = random.Random(seed)
     names = [name.strip() for name in exercise.wrt.split(",")]
+    scalar_variable = variable_shape(exercise.wrt, declarations).is_scalar
+    failure: DomainError | None = None
     for sizes in size_assignments(declarations.dim_symbols, 2):
-        point = _well_conditioned(sample_point(declarations, sizes, Regime(exact=False), rng))
+        for attempt in range(6):  # off a domain (log of a negative): signed, then positive
+            regime = Regime(exact=False, positive=attempt >= 3)
+            point = _well_conditioned(sample_point(declarations, sizes, regime, rng))
+            with mpmath.workdps(50):
+                try:
+                    expected = evaluate(key, point, exact=False)
+                    if exercise.kind == "hessian":
+                        numeric = _hessian(function, point, names)
+                    else:
+                        numeric = _jacobian(function, point, names, exercise.layout,
+                                            scalar_variable)
+                    break
+                except DomainError as problem:
+                    failure = problem
+        else:
+            raise VerificationError(f"{exercise.family}: {failure} at every test point")
         with mpmath.workdps(50):
-            try:
-                expected = evaluate(key, point, exact=False)
-                if exercise.kind == "hessian":
-                    numeric = _hessian(function, point, names)
-                else:
-                    numeric = _jacobian(function, point, names, exercise.layout,
-                                        variable_shape(exercise.wrt, declarations).is_scalar)
-            except DomainError as problem:
-                raise VerificationError(f"{exercise.family}: {problem} at a test point") from None
             if (expected.rows, expected.cols) != (numeric.rows, numeric.cols):
                 raise VerificationError(
                     f"{exercise.family}: answer is {expected.rows}×{expected.cols}, finite "
@@ -162,8 +170,10 @@ def self_check(exercise: Exercise) -> None:
             raise VerificationError(
                 f"{exercise.family}: the grader does not accept the key in {how} "
                 f"({verdict.status}: {verdict.feedback})")
+    # A wrong answer needs one mismatching point: two points are plenty to reject it.
+    mistake_options = CheckOptions(diagnose=False, points=2)
     for mistake in exercise.mistakes:
-        verdict = check(exercise.answer, mistake.answer, exercise.given, options=options)
+        verdict = check(exercise.answer, mistake.answer, exercise.given, options=mistake_options)
         if verdict.status == "correct":
             raise VerificationError(
                 f"{exercise.family}: listed mistake {mistake.answer!r} ({mistake.note}) is "
