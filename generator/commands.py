@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -63,11 +64,13 @@ The roster is a CSV of id,name[,email] rows (a header row is allowed).
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="CSV of id,name[,email]: one variant per student.")
 @click.option("--title", default="Matrix calculus", show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Processes for a roster (default: the number of CPUs).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("output/set.json"), show_default=True)
 def generate_command(families: tuple[str, ...], difficulty: int | None, form: str, count: int,
                      seed: int, layout: str, roster: Path | None, title: str,
-                     output: Path) -> None:
+                     jobs: int | None, output: Path) -> None:
     options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
                          title)
     try:
@@ -75,7 +78,8 @@ def generate_command(families: tuple[str, ...], difficulty: int | None, form: st
         total = max(1, len(students))
         with click.progressbar(length=total, label="generating", file=sys.stderr,
                                show_pos=True) if total > 1 else _NoBar() as bar:
-            exercise_set = make_set(options, students, progress=bar.update)
+            exercise_set = make_set(options, students, progress=bar.update,
+                                    jobs=jobs or os.cpu_count() or 1)
     except (ExerciseSetError, GenerationError) as problem:
         raise click.ClickException(str(problem)) from None
     write_atomically(output, exercise_set.dumps())

@@ -11,6 +11,7 @@ import hashlib
 import io
 import random
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,17 +136,34 @@ def make_set(
     *,
     progress: Callable[[int], None] | None = None,
     check: bool = True,
+    jobs: int = 1,
 ) -> ExerciseSet:
-    """One variant per student, or a single anonymous variant ``v1``."""
+    """One variant per student, or a single anonymous variant ``v1``; with ``jobs`` > 1 the
+    variants are made in that many processes (each variant depends only on its own seed, so
+    the set is the same either way)."""
     if options.count < 1:
         raise ExerciseSetError(f"count must be at least 1, not {options.count}")
+    eligible(options)  # a bad request fails before any work
     roster = list(students) or [Student("v1")]
-    variants = []
-    for student in roster:
-        variants.append(make_variant(options, student, check=check))
-        if progress is not None:
-            progress(1)
+    variants: list[Variant] = []
+    if jobs > 1 and len(roster) > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            for variant in pool.map(_variant_job, [(options, s, check) for s in roster],
+                                    chunksize=4):
+                variants.append(variant)
+                if progress is not None:
+                    progress(1)
+    else:
+        for student in roster:
+            variants.append(make_variant(options, student, check=check))
+            if progress is not None:
+                progress(1)
     return ExerciseSet(options.seed, options.layout, tuple(variants), options.title)
+
+
+def _variant_job(job: tuple[SetOptions, Student, bool]) -> Variant:
+    options, student, check = job
+    return make_variant(options, student, check=check)
 
 
 def write_atomically(path: Path, text: str) -> None:

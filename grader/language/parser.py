@@ -60,6 +60,24 @@ def parse(
     if not isinstance(text, str):
         raise ParseError("an answer must be text", code="syntax")
     declarations = given if isinstance(given, Declarations) else parse_declarations(given, limits)
+    if len(text) <= _CACHED_LENGTH:
+        return _parse_cached(text, declarations, limits, expected)
+    return _parse(text, declarations, limits, expected)
+
+
+#: Texts up to this long are cached: a class types the same short answers many times, and the
+#: generator re-reads its own keys.  Trees are immutable, so sharing them is safe.
+_CACHED_LENGTH = 400
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str, declarations: Declarations, limits: Limits,
+                  expected: Shape | None) -> n.Node:
+    return _parse(text, declarations, limits, expected)
+
+
+def _parse(text: str, declarations: Declarations, limits: Limits,
+           expected: Shape | None) -> n.Node:
     normalized = _normalize(text, limits)
     if not normalized.text.strip():
         raise ParseError("the answer is empty", text=text, code="syntax")

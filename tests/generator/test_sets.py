@@ -40,6 +40,11 @@ def test_json_is_the_same_in_a_fresh_interpreter_with_another_hash_seed(tmp_path
     assert outputs[0] == outputs[1] == make_set(OPTIONS, [Student("s1"), Student("s2")]).dumps()
 
 
+def test_parallel_generation_gives_the_same_set() -> None:
+    students = [Student(f"s{i}") for i in range(5)]
+    assert make_set(OPTIONS, students, jobs=2).dumps() == make_set(OPTIONS, students).dumps()
+
+
 def test_one_students_variant_rebuilds_alone() -> None:
     whole = make_set(OPTIONS, [Student("a"), Student("b"), Student("c")])
     alone = make_variant(OPTIONS, Student("b"))
