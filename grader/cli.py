@@ -8,7 +8,7 @@ import sys
 import click
 
 from grader.errors import ParseError
-from grader.language import parse, parse_declarations, print_ascii, print_latex
+from grader.language import Declarations, parse, parse_declarations, print_ascii, print_latex
 
 _PARSE_HELP = """Show how matcalc reads an answer: canonical ASCII, LaTeX and shape.
 
@@ -35,12 +35,8 @@ Exit status: 0 if the answer is valid, 1 if it is not, 2 for a usage error.
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"valid", "ascii", "latex", "shape", "error"} as JSON.')
 def parse_command(text: str, given: str, as_json: bool) -> None:
-    if text == "-":
-        text = sys.stdin.read().rstrip("\n")
-    try:
-        declarations = parse_declarations(given)
-    except ParseError as problem:
-        raise click.UsageError(f"--given: {problem}") from None
+    text = _text(text)
+    declarations = _declarations(given)
     try:
         tree = parse(text, declarations)
     except ParseError as problem:
@@ -108,12 +104,8 @@ def check_command(
     from grader.pool import Caps, GradingPool
     from grader.verdict import CheckOptions
 
-    if answer == "-":
-        answer = sys.stdin.read().rstrip("\n")
-    try:
-        declarations = parse_declarations(given)
-    except ParseError as problem:
-        raise click.UsageError(f"--given: {problem}") from None
+    answer = _text(answer)
+    declarations = _declarations(given)
     try:
         parse_key(expected, declarations)
     except ParseError as problem:
@@ -137,6 +129,18 @@ def check_command(
         click.echo(f"feedback: {verdict.feedback}")
         click.echo(f"method:   {verdict.method}")
     sys.exit(0 if verdict.status == "correct" else 1)
+
+
+def _text(text: str) -> str:
+    """``-`` means standard input."""
+    return sys.stdin.read().rstrip("\n") if text == "-" else text
+
+
+def _declarations(given: str) -> Declarations:
+    try:
+        return parse_declarations(given)
+    except ParseError as problem:
+        raise click.UsageError(f"--given: {problem}") from None
 
 
 COMMANDS = [parse_command, check_command]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from generator.exercise import Form
 from generator.family import Draft, Family
@@ -22,22 +21,11 @@ from grader.language.printing import print_ascii, print_latex
 from grader.verdict import Mistake
 
 
-@dataclass(frozen=True)
-class _Case:
-    given: str
-    wrt: str
-    function: str
-    answer: str
-    kind: str
-    steps: tuple[str, ...]
-    mistakes: tuple[Mistake, ...]
-
-
 def _times(k: int, text: str) -> str:
     return text if k == 1 else f"{k} {text}"
 
 
-def _dot(rng: random.Random) -> _Case:
+def _dot(rng: random.Random) -> Draft:
     k = rng.choice((1, 2, 3, 4, 5, -2, -3))
     inner = "a^T x" if rng.random() < 0.5 else "x^T a"
     function = f"-{_times(-k, inner)}" if k < 0 else _times(k, inner)
@@ -48,7 +36,7 @@ def _dot(rng: random.Random) -> _Case:
     if k != 1:
         mistakes.append(Mistake("a^T", "dropped_coefficient",
                                 f"The constant factor {k} stays in the derivative."))
-    return _Case(
+    return Draft(
         "x[n], a[n]", "x", function, answer, "gradient",
         (r"$\mathbf{a}^{\top}\mathbf{x} = \mathbf{x}^{\top}\mathbf{a} = \sum_i a_i x_i$, so "
          rf"$\partial f/\partial x_j = {'' if k == 1 else '-' if k == -1 else k}\,a_j$.",
@@ -57,9 +45,9 @@ def _dot(rng: random.Random) -> _Case:
         tuple(mistakes))
 
 
-def _matrix_vector(rng: random.Random) -> _Case:
+def _matrix_vector(rng: random.Random) -> Draft:
     given = "x[n], A[m,n]"
-    return _Case(
+    return Draft(
         given, "x", "A x", "A", "jacobian",
         (r"Component $i$ of $A\mathbf{x}$ is $\sum_j A_{ij} x_j$, so "
          r"$\partial (A\mathbf{x})_i/\partial x_j = A_{ij}$.",
@@ -69,10 +57,10 @@ def _matrix_vector(rng: random.Random) -> _Case:
                  "not A^T."),))
 
 
-def _affine(rng: random.Random) -> _Case:
+def _affine(rng: random.Random) -> Draft:
     given = "x[n], W[m,n], b[m]"
     if rng.random() < 0.5:
-        return _Case(
+        return Draft(
             given, "x", "W x + b", "W", "jacobian",
             (r"The derivative of a sum is the sum of the derivatives; $\mathbf{b}$ does not "
              r"depend on $\mathbf{x}$.",
@@ -81,7 +69,7 @@ def _affine(rng: random.Random) -> _Case:
             (Mistake("W^T", "transpose",
                      "Row i of the Jacobian is the gradient of (W x + b)_i, which is row i of W: "
                      "the answer is W, not W^T."),))
-    return _Case(
+    return Draft(
         given, "b", "W x + b", "I_m", "jacobian",
         (r"$W\mathbf{x}$ does not depend on $\mathbf{b}$, and "
          r"$\partial\mathbf{b}/\partial\mathbf{b} = I$.",
@@ -92,10 +80,10 @@ def _affine(rng: random.Random) -> _Case:
          Mistake("W", "wrong_variable", "W is the derivative by x; by b it is I.")))
 
 
-def _bilinear(rng: random.Random) -> _Case:
+def _bilinear(rng: random.Random) -> Draft:
     if rng.random() < 0.5:
         given = "a[p], X[p,q], b[q]"
-        return _Case(
+        return Draft(
             given, "X", "a^T X b", "b a^T", "gradient",
             (r"$f = \mathbf{a}^{\top} X \mathbf{b} = \sum_{i,j} a_i X_{ij} b_j$, so "
              r"$\partial f/\partial X_{ij} = a_i b_j$: the matrix of these is "
@@ -107,7 +95,7 @@ def _bilinear(rng: random.Random) -> _Case:
                      "a b^T has the shape of X (denominator layout); numerator layout asks for "
                      "its transpose, b a^T."),))
     given = "a[q], X[p,q], b[p]"
-    return _Case(
+    return Draft(
         given, "X", "a^T X^T b", "a b^T", "gradient",
         (r"$f = \mathbf{a}^{\top} X^{\top} \mathbf{b} = \mathbf{b}^{\top} X \mathbf{a} = "
          r"\sum_{i,j} b_i X_{ij} a_j$, so $\partial f/\partial X_{ij} = b_i a_j$: the matrix of "
@@ -119,13 +107,13 @@ def _bilinear(rng: random.Random) -> _Case:
                  "transpose, a b^T."),))
 
 
-def _neuron(rng: random.Random) -> _Case:
+def _neuron(rng: random.Random) -> Draft:
     given = "u[m], W[m,n], x[n], b[m]"
     wrt = rng.choice(("W", "W", "x", "b"))
     first = (r"$f = \mathbf{u}^{\top}(W\mathbf{x} + \mathbf{b}) = \sum_{i,j} u_i W_{ij} x_j "
              r"+ \sum_i u_i b_i$.")
     if wrt == "W":
-        return _Case(
+        return Draft(
             given, "W", "u^T (W x + b)", "x u^T", "gradient",
             (first,
              r"$\partial f/\partial W_{ij} = u_i x_j$: the matrix of these is "
@@ -136,7 +124,7 @@ def _neuron(rng: random.Random) -> _Case:
                      "u x^T has the shape of W (denominator layout); numerator layout asks for "
                      "its transpose, x u^T."),))
     if wrt == "x":
-        return _Case(
+        return Draft(
             given, "x", "u^T (W x + b)", "u^T W", "gradient",
             (first,
              r"By the chain rule, $\partial f/\partial\mathbf{x} = \mathbf{u}^{\top}\,"
@@ -146,7 +134,7 @@ def _neuron(rng: random.Random) -> _Case:
                      "numerator layout the derivative of a scalar by x is a row."),
              Mistake("u^T", "wrong_variable",
                      "u^T is the derivative by b; by x the chain rule brings in W.")))
-    return _Case(
+    return Draft(
         given, "b", "u^T (W x + b)", "u^T", "gradient",
         (first, r"$\partial f/\partial b_i = u_i$: in numerator layout the row "
          r"$\mathbf{u}^{\top}$."),
@@ -156,9 +144,9 @@ def _neuron(rng: random.Random) -> _Case:
                  "without W.")))
 
 
-def _composition(rng: random.Random) -> _Case:
+def _composition(rng: random.Random) -> Draft:
     given = "x[n], A[m,k], B[k,n], c[k]"
-    return _Case(
+    return Draft(
         given, "x", "A (B x + c)", "A B", "jacobian",
         (r"Let $\mathbf{g} = B\mathbf{x} + \mathbf{c}$, with "
          r"$\partial\mathbf{g}/\partial\mathbf{x} = B$ ($k \times n$); then "
@@ -173,7 +161,7 @@ def _composition(rng: random.Random) -> _Case:
                  "The chain rule multiplies by the inner Jacobian ∂(Bx + c)/∂x = B.")))
 
 
-_LEVELS: dict[int, tuple[Callable[[random.Random], _Case], ...]] = {
+_LEVELS: dict[int, tuple[Callable[[random.Random], Draft], ...]] = {
     1: (_dot, _matrix_vector),
     2: (_affine, _bilinear),
     3: (_neuron, _neuron, _composition),
