@@ -31,6 +31,7 @@ import pytest
 
 import grader
 from grader import MatcalcError, ParseError
+from grader.language.parser import clear_cache
 
 GIVEN = "x[n], y[n], A[n,n], b"
 #: Wall-time bound of one parse call, in seconds.
@@ -509,6 +510,7 @@ def check_linear(chain: str) -> None:
     best = {small: math.inf, large: math.inf}
     for _ in range(3):
         for text in (small, large):
+            clear_cache()
             start = time.perf_counter()
             with suppress(ParseError):
                 grader.parse(text, given)
