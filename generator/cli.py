@@ -19,7 +19,9 @@ def root() -> None:
     \b
     Start with:
       matcalc families         the exercise families
+      matcalc worksheet        generate and typeset a verified worksheet, key and solutions
       matcalc generate --help  make a verified exercise set (per student with --roster)
+      matcalc render --help    typeset a set as PDF
       matcalc parse --help     how answers are written and read
     """
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from generator.exercise import FORMS, ExerciseSetError
+from generator.exercise import FORMS, ExerciseSet, ExerciseSetError
 from generator.families import registry
 from generator.family import GenerationError
 from generator.layout import LAYOUTS
+from generator.render import RenderError, render
 from generator.sets import SetOptions, Student, make_set, read_roster, write_atomically
 
 
@@ -73,19 +74,24 @@ def generate_command(families: tuple[str, ...], difficulty: int | None, form: st
                      jobs: int | None, output: Path) -> None:
     options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
                          title)
+    exercise_set = _make(options, roster, jobs)
+    write_atomically(output, exercise_set.dumps())
+    exercises = sum(len(v.exercises) for v in exercise_set.variants)
+    click.echo(f"wrote {output}: {len(exercise_set.variants)} variant(s), {exercises} "
+               "verified exercises", err=True)
+
+
+def _make(options: SetOptions, roster: Path | None, jobs: int | None) -> ExerciseSet:
+    """Generate (and verify) a set, with a progress bar for a class."""
     try:
         students: list[Student] = read_roster(roster) if roster else []
         total = max(1, len(students))
         with click.progressbar(length=total, label="generating", file=sys.stderr,
                                show_pos=True) if total > 1 else _NoBar() as bar:
-            exercise_set = make_set(options, students, progress=bar.update,
-                                    jobs=jobs or os.cpu_count() or 1)
+            return make_set(options, students, progress=bar.update,
+                            jobs=jobs or os.cpu_count() or 1)
     except (ExerciseSetError, GenerationError) as problem:
         raise click.ClickException(str(problem)) from None
-    write_atomically(output, exercise_set.dumps())
-    exercises = sum(len(v.exercises) for v in exercise_set.variants)
-    click.echo(f"wrote {output}: {len(exercise_set.variants)} variant(s), {exercises} "
-               "verified exercises", err=True)
 
 
 class _NoBar:
@@ -101,4 +107,80 @@ class _NoBar:
         return None
 
 
-COMMANDS = [families_command, generate_command]
+def _render_set(exercise_set: ExerciseSet, directory: Path, kinds: tuple[str, ...],
+                split: bool) -> None:
+    try:
+        rendered = render(exercise_set, directory, kinds=kinds, split=split,
+                          progress=lambda step: click.echo(f"{step}…", err=True))
+    except RenderError as problem:
+        raise click.ClickException(str(problem)) from None
+    for path in rendered.combined.values():
+        click.echo(f"wrote {path}", err=True)
+    if rendered.per_student:
+        click.echo(f"wrote {len(rendered.per_student)} students' PDFs in {directory}/<id>/",
+                   err=True)
+
+
+@click.command("render")
+@click.argument("set_file", metavar="SET.json",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="Directory for .tex and PDFs.")
+@click.option("--what", default="worksheet,key,solutions", show_default=True,
+              help="Comma-separated documents: worksheet, key, solutions.")
+@click.option("--split/--no-split", default=True, show_default=True,
+              help="Also write each student's PDFs to DIR/<student-id>/.")
+def render_command(set_file: Path, output: Path, what: str, split: bool) -> None:
+    """Typeset an exercise set: worksheet, answer key and worked solutions as PDF.
+
+    \b
+    One LaTeX run per document for the whole class (the combined PDFs are kept
+    for printing), then split per student into DIR/<student-id>/. The .tex files
+    are kept. LaTeX runs with shell escape off; on an error the message names
+    the student and exercise it came from.
+    """
+    try:
+        exercise_set = ExerciseSet.loads(set_file.read_text("utf-8"), str(set_file))
+    except (OSError, UnicodeDecodeError) as problem:
+        raise click.ClickException(f"{set_file}: {problem}") from None
+    except ExerciseSetError as problem:
+        raise click.ClickException(str(problem)) from None
+    kinds = tuple(k.strip() for k in what.split(",") if k.strip())
+    _render_set(exercise_set, output, kinds, split)
+
+
+@click.command("worksheet")
+@click.option("--family", "families", multiple=True, metavar="NAME",
+              help="A family to draw from (repeatable; default: all).")
+@click.option("--difficulty", type=int, default=None, metavar="1-5")
+@click.option("--form", type=click.Choice(FORMS), default="symbolic", show_default=True)
+@click.option("--count", type=click.IntRange(1, 200), default=8, show_default=True,
+              help="Exercises per student.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--layout", type=click.Choice(LAYOUTS), default="numerator", show_default=True)
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV of id,name[,email]: a personalised sheet per student.")
+@click.option("--title", default="Matrix calculus", show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True)
+def worksheet_command(families: tuple[str, ...], difficulty: int | None, form: str, count: int,
+                      seed: int, layout: str, roster: Path | None, title: str,
+                      jobs: int | None, output: Path) -> None:
+    """Generate a verified exercise set and typeset it, in one step.
+
+    \b
+    With no options: 8 exercises across the families, written to
+    output/set.json, output/worksheet.pdf, output/answer-key.pdf and
+    output/solutions.pdf. With --roster, every student gets a personalised
+    sheet, split into output/<student-id>/.
+    """
+    options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
+                         title)
+    exercise_set = _make(options, roster, jobs)
+    write_atomically(output / "set.json", exercise_set.dumps())
+    click.echo(f"wrote {output / 'set.json'}", err=True)
+    _render_set(exercise_set, output, ("worksheet", "key", "solutions"), True)
+
+
+COMMANDS = [families_command, generate_command, render_command, worksheet_command]

@@ -110,7 +110,8 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
         id=exercise_id, family=family.name, difficulty=difficulty, seed=seed, layout=layout,
         form=form, kind=draft.kind, given=given, wrt=draft.wrt, function=draft.function,
         answer=answer_text, shape=(str(key.typed_shape.rows), str(key.typed_shape.cols)),
-        prompt_latex=_prompt(function, draft, layout) + _values_latex(values, declarations),
+        prompt_latex=_prompt(function, draft, layout, parse_declarations(draft.given))
+        + _values_latex(values, declarations),
         answer_latex=print_latex(key), steps_latex=tuple(steps),
         mistakes=tuple(m for m in mistakes if m.answer != answer_text),
         sympy=(("answer", sympy.srepr(to_sympy(key))),
@@ -128,9 +129,10 @@ def _in_denominator(mistake: Mistake, declarations: Declarations, key_shape: Sha
     return Mistake(print_ascii(transposed(tree)), mistake.note, mistake.feedback)
 
 
-def _prompt(function: n.Node, draft: Draft, layout: Layout) -> str:
+def _prompt(function: n.Node, draft: Draft, layout: Layout, declarations: Declarations) -> str:
     names = [name.strip() for name in draft.wrt.split(",")]
-    variable = names[0] if len(names) == 1 else ", ".join(names)
+    shown = [latex_name(name, bold=_is_vector(declarations, name)) for name in names]
+    variable = shown[0] if len(shown) == 1 else f"({', '.join(shown)})"
     f = print_latex(function)
     if draft.kind == "hessian":
         return (f"Find the Hessian $\\nabla^2 f$ with respect to ${variable}$ of $f = {f}$.")
@@ -139,11 +141,16 @@ def _prompt(function: n.Node, draft: Draft, layout: Layout) -> str:
             f"({layout} layout).")
 
 
+def _is_vector(declarations: Declarations, name: str) -> bool:
+    shape = declarations.shape_of(name)
+    return shape is not None and shape.is_vector
+
+
 def _values_latex(values: tuple[tuple[str, str], ...], declarations: Declarations) -> str:
     if not values:
         return ""
-    shown = ", ".join(f"{latex_name(name, bold=False)} = {print_latex(parse(text, ''))}"
-                      for name, text in values)
+    shown = ", ".join(f"{latex_name(name, bold=_is_vector(declarations, name))} = "
+                      f"{print_latex(parse(text, ''))}" for name, text in values)
     return f" Use ${shown}$."
 
 

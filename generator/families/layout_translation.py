@@ -106,7 +106,7 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
             r"The identity bank (the Matrix Cookbook's denominator layout, where the derivative "
             rf"of a scalar has the shape of the variable) gives $\partial f/\partial {variable} "
             rf"= {_tex(other, given)}$.",
-            r"Numerator layout (Parr & Howard's) is its transpose: "
+            r"Numerator layout (Parr \& Howard's) is its transpose: "
             rf"$\partial f/\partial {variable} = {_tex(key, given)}$, {size}.",
         )
         feedback = ("That is the result as quoted in the other layout: transpose it for this "

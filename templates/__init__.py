@@ -1,0 +1,1 @@
+"""LaTeX templates (jinja2 with ``\\VAR{}``/``\\BLOCK{}`` delimiters), shipped inside the wheel."""
