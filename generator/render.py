@@ -14,8 +14,10 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -66,13 +68,23 @@ def latex_text(text: str) -> str:
     """
     kept = []
     for ch in unicodedata.normalize("NFC", text):
-        if ch.isprintable() and (ord(ch) < 0x250 and unicodedata.category(ch)[0] != "C"):
+        if ch in _TYPESET:
             kept.append(ch)
         elif ch.isspace():
             kept.append(" ")
-        else:
-            kept.append("?")
+        else:  # ư → u: the letter without the accent T1 lacks; another script → ?
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if c in _TYPESET)
+            kept.append(base if base.isalpha() else "?")
     return str(escape_latex("".join(kept)))
+
+
+#: The characters pdfLaTeX with T1 fonts and utf8 input typesets: ASCII, Latin-1 and Latin
+#: Extended-A, less the few letters T1 has no glyph for.
+_TYPESET = frozenset(
+    [chr(c) for c in range(0x20, 0x7F)]
+    + [chr(c) for c in range(0xA0, 0x180)
+       if c not in (0xAD, 0x126, 0x127, 0x138, 0x13F, 0x140, 0x149, 0x166, 0x167, 0x17F)]
+)
 
 
 def _environment() -> jinja2.Environment:
@@ -96,11 +108,11 @@ def latex_source(exercise_set: ExerciseSet, kind: str) -> str:
     """The LaTeX of one document kind for every variant of the set."""
     variants = [
         {
-            "id": latex_text(variant.id), "name": latex_text(variant.name or variant.id),
-            "code": variant_code(variant.seed),
+            "index": index, "id": latex_text(variant.id),
+            "name": latex_text(variant.name or variant.id), "code": variant_code(variant.seed),
             "exercises": [_exercise(e) for e in variant.exercises],
         }
-        for variant in exercise_set.variants
+        for index, variant in enumerate(exercise_set.variants, start=1)
     ]
     template = _environment().get_template(f"{kind}.tex")
     return template.render(
@@ -173,39 +185,54 @@ def render(
     if latex is None:
         raise RenderError(f"pdflatex not found: the .tex files are in {directory}; "
                           f"{INSTALL_HINT}")
-    combined: dict[str, Path] = {}
+    if progress is not None:
+        progress(f"typesetting {', '.join(FILE_NAMES[k] for k in kinds)}")
+    combined = _compile_all(latex, sources, exercise_set)  # independent: run together
     per_student: dict[str, dict[str, Path]] = {}
-    for kind, source in sources.items():
+    if split and len(exercise_set.variants) > 1:
         if progress is not None:
-            progress(f"typesetting {FILE_NAMES[kind]}")
-        combined[kind] = _compile(latex, source, exercise_set)
-        if split and len(exercise_set.variants) > 1:
-            if progress is not None:
-                progress(f"splitting {FILE_NAMES[kind]}")
-            for student, path in _split(combined[kind], source.with_suffix(".aux"),
-                                        exercise_set, kind, directory).items():
-                per_student.setdefault(student, {})[kind] = path
+            progress(f"splitting into {len(exercise_set.variants)} students' PDFs")
+        jobs = [job for kind in kinds
+                for job in _split_jobs(combined[kind], sources[kind].with_suffix(".aux"),
+                                       exercise_set, kind, directory)]
+        with ProcessPoolExecutor(min(len(jobs), os.cpu_count() or 1)) as pool:
+            for kind, written in pool.map(_split, jobs):
+                for student, path in written:
+                    per_student.setdefault(student, {})[kind] = path
     return Rendered(combined, per_student)
 
 
-def _compile(latex: str, source: Path, exercise_set: ExerciseSet) -> Path:
-    environment = dict(os.environ, openin_any="p", openout_any="p", shell_escape="f",
-                       TEXMFOUTPUT=str(source.parent))
-    command = [latex, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-               "-file-line-error", source.name]
-    try:
-        done = subprocess.run(command, cwd=source.parent, env=environment, capture_output=True,
-                              timeout=LATEX_SECONDS, stdin=subprocess.DEVNULL, check=False)
-    except subprocess.TimeoutExpired:
-        raise RenderError(f"LaTeX took longer than {LATEX_SECONDS} s on {source}") from None
-    pdf = source.with_suffix(".pdf")
-    if done.returncode != 0 or not pdf.exists():
-        raise RenderError(_explain_failure(source))
-    return pdf
+def _compile_all(latex: str, sources: dict[str, Path], exercise_set: ExerciseSet
+                 ) -> dict[str, Path]:
+    """Run pdflatex on every source at once; wait for all; report the first failure."""
+    environment = dict(os.environ, openin_any="p", openout_any="p", shell_escape="f")
+    running = {
+        kind: subprocess.Popen(
+            [latex, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+             "-file-line-error", source.name],
+            cwd=source.parent, env=environment, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for kind, source in sources.items()
+    }
+    deadline = time.monotonic() + LATEX_SECONDS
+    failed: list[str] = []
+    for kind, process in running.items():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            for other in running.values():
+                other.kill()
+            raise RenderError(f"LaTeX took longer than {LATEX_SECONDS} s on "
+                              f"{sources[kind]}") from None
+        if process.returncode != 0 or not sources[kind].with_suffix(".pdf").exists():
+            failed.append(kind)
+    if failed:
+        raise RenderError(_explain_failure(sources[failed[0]], exercise_set))
+    return {kind: source.with_suffix(".pdf") for kind, source in sources.items()}
 
 
-def _explain_failure(source: Path) -> str:
-    """The variant and exercise the error is in, and the log lines about it."""
+def _explain_failure(source: Path, exercise_set: ExerciseSet) -> str:
+    """The student and exercise the error is in, and the log lines about it."""
     log = source.with_suffix(".log")
     text = log.read_text("utf-8", errors="replace") if log.exists() else ""
     lines = text.splitlines()
@@ -214,45 +241,69 @@ def _explain_failure(source: Path) -> str:
                   line.startswith("! ")), None)
     if found is None:
         return f"LaTeX failed on {source} (see {log})"
-    excerpt = "\n".join(lines[found : found + 6])
+    excerpt = "\n".join(line for line in lines[found : found + 6]
+                         if line.strip() and not line.startswith("Here is how much"))
     where = ""
     number = re.search(rf"{re.escape(source.name)}:(\d+):", lines[found])
     if number:
         tex = source.read_text("utf-8").splitlines()[: int(number.group(1))]
-        marker = next((line for line in reversed(tex) if line.startswith("% matcalc: ")), None)
+        marker = next((re.match(r"% matcalc: variant (\d+) exercise (\d+)", line)
+                       for line in reversed(tex) if line.startswith("% matcalc: ")), None)
         if marker:
-            where = marker.removeprefix("% matcalc: ") + ": "
+            variant = exercise_set.variants[int(marker.group(1)) - 1]
+            exercise = variant.exercises[int(marker.group(2)) - 1]
+            where = f"variant {variant.id} exercise {exercise.id}: "
     return f"LaTeX failed in {where or source.name + ': '}\n{excerpt}\n(full log: {log})"
 
 
-def _split(pdf: Path, aux: Path, exercise_set: ExerciseSet, kind: str, directory: Path
-           ) -> dict[str, Path]:
+@dataclass(frozen=True)
+class _SplitJob:
+    """Cut some students' pages out of one combined PDF (run in a worker process)."""
+
+    pdf: Path
+    kind: str
+    directory: Path
+    students: tuple[tuple[str, int, int], ...]  # (id, first page index, end page index)
+
+
+def _split_jobs(pdf: Path, aux: Path, exercise_set: ExerciseSet, kind: str, directory: Path,
+                batch: int = 50) -> list[_SplitJob]:
+    """Page ranges from the labels LaTeX wrote to the .aux, in batches of students."""
     starts = {int(index): int(page) for index, page in re.findall(
         r"\\newlabel\{matcalc-variant-(\d+)\}\{\{[^}]*\}\{(\d+)\}", aux.read_text("utf-8"))}
-    reader = PdfReader(pdf)
-    total = len(reader.pages)
     count = len(exercise_set.variants)
     if sorted(starts) != list(range(1, count + 1)):
         raise RenderError(f"{aux}: page marks for {len(starts)} of {count} students")
-    written: dict[str, Path] = {}
-    for index, variant in enumerate(exercise_set.variants, start=1):
-        first = starts[index] - 1
-        last = starts[index + 1] - 1 if index < count else total
+    total = len(PdfReader(pdf).pages)
+    ranges = [(variant.id, starts[index] - 1, starts[index + 1] - 1 if index < count else total)
+              for index, variant in enumerate(exercise_set.variants, start=1)]
+    return [_SplitJob(pdf, kind, directory, tuple(ranges[i : i + batch]))
+            for i in range(0, len(ranges), batch)]
+
+
+def _split(job: _SplitJob) -> tuple[str, list[tuple[str, Path]]]:
+    reader = PdfReader(job.pdf)
+    written: list[tuple[str, Path]] = []
+    for student, first, last in job.students:
         writer = PdfWriter()
         for page in reader.pages[first:last]:
             writer.add_page(page)
-        folder = directory / _file_name(variant.id)
+        folder = job.directory / _file_name(student)
         folder.mkdir(exist_ok=True)
-        target = folder / f"{FILE_NAMES[kind]}.pdf"
+        target = folder / f"{FILE_NAMES[job.kind]}.pdf"
         temporary = target.with_name(f".{target.name}.tmp")
         with temporary.open("wb") as handle:
             writer.write(handle)
         temporary.replace(target)
-        written[variant.id] = target
-    return written
+        written.append((student, target))
+    return job.kind, written
 
 
 def _file_name(student_id: str) -> str:
-    """A student id as a folder name (rosters already refuse / and \\)."""
-    cleaned = re.sub(r"[^\w.@+-]", "_", student_id)
-    return cleaned if cleaned not in ("", ".", "..") else "_"
+    """A student id as a folder name: the id itself when it is safe, else a cleaned form with a
+    short hash of the id, so two ids never share a folder ("ann lee" vs "ann_lee")."""
+    cleaned = re.sub(r"[^\w.@+-]", "_", student_id, flags=re.ASCII)
+    if cleaned == student_id and cleaned not in (".", ".."):
+        return cleaned
+    digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:8]
+    return f"{cleaned.strip('.') or 'student'}-{digest}"

@@ -113,7 +113,7 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
                     "exercise's layout.")
     else:
         steps = (
-            r"Parr & Howard give the Jacobian in numerator layout (row $i$ is the gradient of "
+            r"Parr \& Howard give the Jacobian in numerator layout (row $i$ is the gradient of "
             rf"$f_i$): $\partial\mathbf{{f}}/\partial {variable} = {_tex(key, given)}$, {size}.",
             rf"Denominator layout is its transpose: ${_tex(other, given)}$.",
         )

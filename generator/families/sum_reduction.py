@@ -58,7 +58,7 @@ def _level1(rng: random.Random) -> Draft:
     key = f"{other}^T"
     return Draft(
         "w[n], x[n]", by, dot, key, "gradient",
-        (rf"$\mathbf{{w}} \cdot \mathbf{{x}} = \operatorname{{sum}}(\mathbf{{w}} \otimes "
+        (rf"$\mathbf{{w}} \cdot \mathbf{{x}} = \operatorname{{sum}}(\mathbf{{w}} \odot "
          rf"\mathbf{{x}}) = \sum_i w_i x_i$, so $\partial/\partial {by}_j$ of it is "
          rf"${other}_j$ (sum reduction of the element-wise product).",
          rf"As a row: $\partial(\mathbf{{w}} \cdot \mathbf{{x}})/\partial\mathbf{{{by}}} = "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 
 import mpmath
 import pytest
@@ -41,6 +42,18 @@ def test_family(name: str, difficulty: int, form: str, layout: str) -> None:
         verify(exercise, seed=seed)
         assert exercise.layout == layout and exercise.difficulty == difficulty
         check_sympy(exercise, seed)
+        check_latex_text(exercise)
+
+
+_MATRICES = re.compile(r"\\begin\{[pbBv]?matrix\}.*?\\end\{[pbBv]?matrix\}", re.S)
+_SPECIAL = re.compile(r"(?<!\\)[&%#]")
+
+
+def check_latex_text(exercise: Exercise) -> None:
+    """Steps and prompts are LaTeX: a bare & % # outside a matrix breaks the whole class's PDF."""
+    for text in (exercise.prompt_latex, *exercise.steps_latex):
+        bare = _SPECIAL.search(_MATRICES.sub("", text))
+        assert bare is None, f"{exercise.family}: unescaped {bare.group()!r} in {text!r}"
 
 
 def check_sympy(exercise: Exercise, seed: int) -> None:

@@ -5,21 +5,27 @@ Written from the node definitions in :mod:`grader.language.nodes` only (nothing 
 points at a bug in one of the two.
 
 Both trees are evaluated at :data:`POINTS` random points at each of the value scales
-:data:`SCALES` (sizes: distinct, from :data:`SIZES`; values: independent uniform, so matrices are
-non-symmetric) and compared with ``numpy.allclose(rtol=1e-9, atol=1e-9)``.
+:data:`SCALES` (sizes: distinct, from :data:`SIZES`, every size at each scale; values:
+independent uniform in ±scale, so matrices are non-symmetric).  They are *equal* if at every
+point each entry agrees as ``numpy.allclose(rtol=1e-9, atol=1e-9)`` would have it, except that
+the absolute tolerance is replaced by a bound on the rounding error (so 0 and 1e-13 are not
+called equal, while ``(A + B) - A - B`` and ``zeros(n, n)`` are); *different* as soon as one
+point disagrees by more than :data:`GRAY_TOL`; and ``None`` (undecidable) otherwise.
 
-Float64 can't decide everything the grader decides, so the oracle says ``None`` (undecidable)
-rather than guess when a point is numerically untrustworthy:
+Float64 can't decide everything the grader decides, so the oracle says ``None`` rather than
+guess:
 
-* any intermediate value that is not finite (log of a negative, division by 0, overflow) or
-  larger than :data:`MAGNITUDE_CAP` (cancellation there would cost more than the tolerance), and
-  any inverse of a matrix with condition number above :data:`CONDITION_CAP`, is a *domain
-  problem*: the point is redrawn, after a few signed failures from positive values only;
-* every value is also computed at two copies of the point with inputs and literals perturbed by
-  a relative :data:`JITTER`; if those disagree beyond :data:`STABILITY_TOL` the evaluation is
-  ill-conditioned there (``sign`` of a rounding error, a near-singular matrix), a domain problem
-  too;
-* a mismatch smaller than :data:`GRAY_TOL` (but over the 1e-9 tolerance) is undecidable.
+* any value that is not finite (log of a negative, division by 0, overflow) or larger than
+  :data:`MAGNITUDE_CAP`, any inverse of a matrix with condition number above
+  :data:`CONDITION_CAP`, ``sign``/``step`` of a value within its error bound of 0, and any
+  result whose error bound exceeds :data:`GRAY_TOL` is a *domain problem*: the point is
+  redrawn (at a smaller scale; after a few failures at the smallest scale, from positive values
+  only), and too few points in the domain make the pair undecidable;
+* the error bound is propagated rule by rule (first order, with a safety factor), and widened
+  to cover two evaluations at copies of the point with inputs and literals perturbed by a
+  relative :data:`JITTER`, which must agree to :data:`STABILITY_TOL` (else the evaluation is
+  ill-conditioned there, a domain problem too);
+* mismatches below :data:`GRAY_TOL` that the error bounds don't explain are undecidable.
 """
 
 from __future__ import annotations
@@ -44,19 +50,23 @@ SIGNED_FAILURES = 3
 SIZES = (2, 3, 4, 5)
 #: Values are drawn from ±scale, :data:`POINTS` points at each scale where the domain allows:
 #: small values see kinks near 0 (``relu(x - x.^2)``), large ones thresholds (``max(59, x)``).
-SCALES = (2.0, 20.0, 200.0)
-#: Comparison tolerance (``numpy.allclose``, relative and absolute).
+SCALES = (0.2, 2.0, 20.0, 200.0, 2000.0)
+#: A scale where a point fails is multiplied by this for the next try.
+SHRINK = 0.7
+#: Comparison tolerance (relative; see :func:`compare`).
 TOL = 1e-9
-#: Mismatches below this (and above TOL) are too small for float64 to call.
+#: Mismatches below this (relative or absolute) are too small for float64 to call.
 GRAY_TOL = 1e-6
-#: Largest intermediate magnitude trusted.
-MAGNITUDE_CAP = 1e6
+#: Largest intermediate magnitude trusted (rounding noise stays well below GRAY_TOL).
+MAGNITUDE_CAP = 1e10
 #: Largest condition number of an inverted matrix trusted.
 CONDITION_CAP = 1e8
 #: Relative perturbation of the inputs for the stability check.
 JITTER = 1e-13
 #: Allowed change of a value under that perturbation.
 STABILITY_TOL = 1e-10
+#: The error bound is at least this many times the change under the perturbation.
+NOISE_FACTOR = 1e3
 
 Array = np.ndarray
 
@@ -75,9 +85,38 @@ class Point:
 
 # --- evaluation ---------------------------------------------------------------------------------
 
+#: Unit roundoff of float64, times a safety factor for the rounding terms of the error bounds.
+ROUNDING = 10 * float(np.finfo(np.float64).eps)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A 2-D float64 value and an entrywise bound on its rounding error (first order)."""
+
+    v: Array
+    err: Array
+
+    @staticmethod
+    def exact(v: Array) -> Value:
+        v = np.asarray(v, dtype=np.float64)
+        return Value(v, np.zeros_like(v))
+
+    @property
+    def abs(self) -> Array:
+        return np.asarray(np.abs(self.v))
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.v.shape == (1, 1)
+
 
 class NumpyEvaluator:
-    """One ``eval_<Node>`` method per node type; every result is a 2-D float64 array."""
+    """One ``eval_<Node>`` method per node type, each giving a :class:`Value`.
+
+    Besides the float64 value, every rule propagates a running bound on its rounding error, so
+    that results which are rounding noise (``(A + B) - A - B``, ``det(x y^T)``) can be told from
+    genuinely small ones (``384^-5``).
+    """
 
     def __init__(self, point: Point, number_scale: Callable[[], float] | None = None) -> None:
         self.point = point
@@ -85,189 +124,266 @@ class NumpyEvaluator:
         self.number_scale = number_scale
         self.in_exponent = 0
 
-    def evaluate(self, node: n.Node) -> Array:
-        method: Callable[[n.Node], Array] = getattr(self, f"eval_{type(node).__name__}")
+    def evaluate(self, node: n.Node) -> Value:
+        method: Callable[[n.Node], Value] = getattr(self, f"eval_{type(node).__name__}")
         with np.errstate(all="ignore"):
             try:
-                value = np.asarray(method(node), dtype=np.float64)
+                result = method(node)
             except (np.linalg.LinAlgError, ZeroDivisionError, OverflowError) as problem:
                 raise OracleDomainError(str(problem)) from None
-        if value.ndim != 2:
-            raise AssertionError(f"{type(node).__name__} gave a {value.ndim}-D value")
-        if not np.all(np.isfinite(value)):
-            raise OracleDomainError(f"{type(node).__name__} is not finite")
-        if value.size and np.max(np.abs(value)) > MAGNITUDE_CAP:
-            raise OracleDomainError(f"{type(node).__name__} is too large for float64 comparisons")
-        return value
+        name = type(node).__name__
+        if result.v.ndim != 2 or result.v.shape != result.err.shape:
+            raise AssertionError(f"{name} gave a malformed value")
+        if not (np.all(np.isfinite(result.v)) and np.all(np.isfinite(result.err))):
+            raise OracleDomainError(f"{name} is not finite")
+        if result.v.size and np.max(result.abs) > MAGNITUDE_CAP:
+            raise OracleDomainError(f"{name} is too large for float64 comparisons")
+        return result
 
     def size(self, dim: Dim | None) -> int:
         if dim is None:
             raise AssertionError("evaluation needs a type-checked tree")
         return dim.evaluate(self.point.sizes)
 
-    def scalar(self, node: n.Node) -> float:
+    def scalar(self, node: n.Node) -> Value:
         value = self.evaluate(node)
-        if value.shape != (1, 1):
-            raise AssertionError(f"expected a scalar, got {value.shape}")
-        return float(value[0, 0])
+        if not value.is_scalar:
+            raise AssertionError(f"expected a scalar, got {value.v.shape}")
+        return value
 
-    def literal(self, value: float) -> float:
-        if self.number_scale is None or self.in_exponent:
-            return value
-        return value * self.number_scale()
+    def literal(self, value: float) -> Value:
+        if self.number_scale is not None and not self.in_exponent:
+            value *= self.number_scale()
+        return Value(np.array([[value]]), np.array([[ROUNDING * abs(value)]]))
 
-    def exponent(self, node: n.Node) -> Array:
+    def exponent(self, node: n.Node) -> Value:
         """An exponent, never perturbed; a constant one that is a whole number stays whole."""
         self.in_exponent += 1
         try:
             value = self.evaluate(node)
         finally:
             self.in_exponent -= 1
-        if not _has_symbols(node):
-            rounded = np.round(value)
-            value = np.where(np.abs(value - rounded) < 1e-9, rounded, value)
-        return value
+        if _has_symbols(node):
+            return value
+        rounded = np.round(value.v)
+        whole = np.abs(value.v - rounded) < 1e-9
+        return Value(np.where(whole, rounded, value.v), np.where(whole, 0.0, value.err))
 
     # --- leaves ---------------------------------------------------------------------------------
 
-    def eval_Number(self, node: n.Number) -> Array:
-        return np.array([[self.literal(float(node.value))]])
+    def eval_Number(self, node: n.Number) -> Value:
+        return self.literal(float(node.value))
 
-    def eval_Symbol(self, node: n.Symbol) -> Array:
-        return self.point.values[node.name]
+    def eval_Symbol(self, node: n.Symbol) -> Value:
+        return Value.exact(self.point.values[node.name])
 
-    def eval_Constant(self, node: n.Constant) -> Array:
-        value = {"e": np.e, "pi": np.pi}[node.name]
-        return np.array([[self.literal(value)]])
+    def eval_Constant(self, node: n.Constant) -> Value:
+        return self.literal({"e": np.e, "pi": np.pi}[node.name])
 
-    def eval_Identity(self, node: n.Identity) -> Array:
-        return np.eye(self.size(node.size))
+    def eval_Identity(self, node: n.Identity) -> Value:
+        return Value.exact(np.eye(self.size(node.size)))
 
-    def eval_Ones(self, node: n.Ones) -> Array:
-        return np.ones((self.size(node.size), 1))
+    def eval_Ones(self, node: n.Ones) -> Value:
+        return Value.exact(np.ones((self.size(node.size), 1)))
 
-    def eval_Zeros(self, node: n.Zeros) -> Array:
-        return np.zeros((self.size(node.rows), self.size(node.cols)))
+    def eval_Zeros(self, node: n.Zeros) -> Value:
+        return Value.exact(np.zeros((self.size(node.rows), self.size(node.cols))))
 
-    def eval_Matrix(self, node: n.Matrix) -> Array:
-        return np.array([[self.scalar(entry) for entry in row] for row in node.rows])
+    def eval_Matrix(self, node: n.Matrix) -> Value:
+        entries = [[self.scalar(entry) for entry in row] for row in node.rows]
+        return Value(np.array([[e.v[0, 0] for e in row] for row in entries]),
+                     np.array([[e.err[0, 0] for e in row] for row in entries]))
 
     # --- arithmetic -----------------------------------------------------------------------------
 
-    def eval_Neg(self, node: n.Neg) -> Array:
-        return -self.evaluate(node.arg)
+    def eval_Neg(self, node: n.Neg) -> Value:
+        arg = self.evaluate(node.arg)
+        return Value(-arg.v, arg.err)
 
-    def eval_Add(self, node: n.Add) -> Array:
-        total = self.evaluate(node.terms[0])
-        for term in node.terms[1:]:
-            total = _elementwise(total, self.evaluate(term), np.add)
-        return total
+    def eval_Add(self, node: n.Add) -> Value:
+        terms = [self.evaluate(term) for term in node.terms]
+        for term in terms[1:]:
+            _check_elementwise(terms[0].v, term.v)
+        total = sum((t.v for t in terms), np.zeros((1, 1)))
+        size = sum((t.abs for t in terms), np.zeros((1, 1)))
+        err = sum((t.err for t in terms), np.zeros((1, 1)))
+        return Value(total, np.broadcast_to(err + len(terms) * ROUNDING * size, total.shape))
 
-    def eval_Mul(self, node: n.Mul) -> Array:
+    def eval_Mul(self, node: n.Mul) -> Value:
         product = self.evaluate(node.factors[0])
         for factor in node.factors[1:]:
-            right = self.evaluate(factor)
-            if product.shape == (1, 1):
-                product = product[0, 0] * right
-            elif right.shape == (1, 1):
-                product = product * right[0, 0]
-            else:
-                if product.shape[1] != right.shape[0]:
-                    raise AssertionError(f"can't multiply {product.shape} by {right.shape}")
-                product = product @ right
+            product = _multiply(product, self.evaluate(factor))
         return product
 
-    def eval_Div(self, node: n.Div) -> Array:
-        denominator = self.scalar(node.right)
-        if denominator == 0:
-            raise OracleDomainError("division by zero")
-        return self.evaluate(node.left) / denominator
+    def eval_Div(self, node: n.Div) -> Value:
+        return _divide(self.evaluate(node.left), self.scalar(node.right))
 
-    def eval_Hadamard(self, node: n.Hadamard) -> Array:
-        return _elementwise(self.evaluate(node.left), self.evaluate(node.right), np.multiply)
+    def eval_Hadamard(self, node: n.Hadamard) -> Value:
+        a, b = self.evaluate(node.left), self.evaluate(node.right)
+        _check_elementwise(a.v, b.v)
+        v = a.v * b.v
+        return Value(v, a.abs * b.err + a.err * b.abs + ROUNDING * np.abs(v))
 
-    def eval_ElemDiv(self, node: n.ElemDiv) -> Array:
-        return _elementwise(self.evaluate(node.left), self.evaluate(node.right), np.divide)
+    def eval_ElemDiv(self, node: n.ElemDiv) -> Value:
+        a, b = self.evaluate(node.left), self.evaluate(node.right)
+        _check_elementwise(a.v, b.v)
+        return _divide(a, b)
 
-    def eval_Kron(self, node: n.Kron) -> Array:
-        return np.kron(self.evaluate(node.left), self.evaluate(node.right))
+    def eval_Kron(self, node: n.Kron) -> Value:
+        a, b = self.evaluate(node.left), self.evaluate(node.right)
+        v = np.kron(a.v, b.v)
+        return Value(v, np.kron(a.abs, b.err) + np.kron(a.err, b.abs) + ROUNDING * np.abs(v))
 
-    def eval_Max(self, node: n.Max) -> Array:
-        return _elementwise(self.evaluate(node.left), self.evaluate(node.right), np.maximum)
+    def eval_Max(self, node: n.Max) -> Value:
+        a, b = self.evaluate(node.left), self.evaluate(node.right)
+        _check_elementwise(a.v, b.v)
+        v = np.maximum(a.v, b.v)
+        return Value(v, np.broadcast_to(np.maximum(a.err, b.err), v.shape))  # 1-Lipschitz
 
-    def eval_Pow(self, node: n.Pow) -> Array:
+    def eval_Pow(self, node: n.Pow) -> Value:
         base = self.evaluate(node.base)
         exponent = self.exponent(node.exponent)
-        if exponent.shape != (1, 1):
+        if not exponent.is_scalar:
             raise AssertionError("an exponent must be a scalar")
-        k = float(exponent[0, 0])
-        if base.shape == (1, 1):
-            return np.asarray(np.power(base, k))
-        if base.shape[0] != base.shape[1] or k != round(k):
+        if base.is_scalar:
+            return _power(base, exponent)
+        k = float(exponent.v[0, 0])
+        if base.v.shape[0] != base.v.shape[1] or k != round(k):
             raise AssertionError("only a square matrix has (whole-number) powers")
-        if k < 0:
-            _check_invertible(base)
-        return np.linalg.matrix_power(base, round(k))
+        factor = _inverse(base) if k < 0 else base
+        bound = Value.exact(np.eye(base.v.shape[0]))
+        for _ in range(abs(round(k))):
+            bound = _multiply(bound, factor)  # only for the error bound
+        return Value(np.linalg.matrix_power(base.v, round(k)), bound.err)
 
-    def eval_ElemPow(self, node: n.ElemPow) -> Array:
-        return _elementwise(self.evaluate(node.base), self.exponent(node.exponent), np.power)
+    def eval_ElemPow(self, node: n.ElemPow) -> Value:
+        base, exponent = self.evaluate(node.base), self.exponent(node.exponent)
+        _check_elementwise(base.v, exponent.v)
+        return _power(base, exponent)
 
-    def eval_Transpose(self, node: n.Transpose) -> Array:
-        return self.evaluate(node.arg).T
+    def eval_Transpose(self, node: n.Transpose) -> Value:
+        arg = self.evaluate(node.arg)
+        return Value(arg.v.T, arg.err.T)
 
-    def eval_Inverse(self, node: n.Inverse) -> Array:
-        value = self.evaluate(node.arg)
-        if value.shape == (1, 1):
-            if value[0, 0] == 0:
-                raise OracleDomainError("inverse of 0")
-            return 1.0 / value
-        _check_invertible(value)
-        return np.linalg.inv(value)
+    def eval_Inverse(self, node: n.Inverse) -> Value:
+        return _inverse(self.evaluate(node.arg))
 
-    def eval_Apply(self, node: n.Apply) -> Array:
-        return ELEMENTWISE[node.func](self.evaluate(node.arg))
+    def eval_Apply(self, node: n.Apply) -> Value:
+        arg = self.evaluate(node.arg)
+        function, slope = ELEMENTWISE[node.func]
+        v = function(arg.v)
+        if slope is None:  # sign, step: exact, unless a rounding error could cross 0
+            if np.any((arg.err > 0) & (np.abs(arg.v) <= arg.err)):
+                raise OracleDomainError(f"{node.func} of a value within rounding of 0")
+            return Value.exact(v)
+        return Value(v, slope(arg.v, v) * arg.err + ROUNDING * np.abs(v))
 
     # --- reductions and matrix functions --------------------------------------------------------
 
-    def eval_Sum(self, node: n.Sum) -> Array:
-        return np.array([[np.sum(self.evaluate(node.arg))]])
+    def eval_Sum(self, node: n.Sum) -> Value:
+        arg = self.evaluate(node.arg)
+        return Value(np.array([[np.sum(arg.v)]]),
+                     np.array([[np.sum(arg.err) + arg.v.size * ROUNDING * np.sum(arg.abs)]]))
 
-    def eval_Trace(self, node: n.Trace) -> Array:
-        return np.array([[np.trace(_square(self.evaluate(node.arg)))]])
+    def eval_Trace(self, node: n.Trace) -> Value:
+        arg = self.evaluate(node.arg)
+        _square(arg.v)
+        size = np.trace(arg.abs)
+        return Value(np.array([[np.trace(arg.v)]]),
+                     np.array([[np.trace(arg.err) + arg.v.shape[0] * ROUNDING * size]]))
 
-    def eval_Det(self, node: n.Det) -> Array:
-        return np.array([[np.linalg.det(_square(self.evaluate(node.arg)))]])
+    def eval_Det(self, node: n.Det) -> Value:
+        arg = self.evaluate(node.arg)
+        size = _square(arg.v).shape[0]
+        # |d det / d a_ij| is a cofactor, at most the product of the other rows' norms (Hadamard);
+        # LU's backward error is about size * eps * |A|.
+        norms = np.sqrt(np.sum(arg.v**2, axis=1))
+        others = np.array([np.prod(np.delete(norms, i)) for i in range(size)])
+        perturbation = arg.err + size * ROUNDING * arg.abs
+        err = float(others @ np.sum(perturbation, axis=1))
+        return Value(np.array([[np.linalg.det(arg.v)]]), np.array([[err]]))
 
-    def eval_Norm(self, node: n.Norm) -> Array:
-        value = self.evaluate(node.arg)
+    def eval_Norm(self, node: n.Norm) -> Value:
+        arg = self.evaluate(node.arg)
+        count = arg.v.size
         if node.p == 1:
-            return np.array([[np.sum(np.abs(value))]])
+            v = np.sum(arg.abs)
+            return Value(np.array([[v]]), np.array([[np.sum(arg.err) + count * ROUNDING * v]]))
         if node.p == 2:
-            return np.array([[np.sqrt(np.sum(value * value))]])
+            v = np.sqrt(np.sum(arg.v * arg.v))
+            err = np.sqrt(np.sum(arg.err**2)) + count * ROUNDING * v  # 1-Lipschitz
+            return Value(np.array([[v]]), np.array([[err]]))
         raise AssertionError(f"unknown norm p={node.p}")
 
-    def eval_Diag(self, node: n.Diag) -> Array:
-        value = self.evaluate(node.arg)
-        if value.shape == (1, 1):
-            return value
-        if 1 in value.shape:
-            return np.diag(value.ravel())
-        return np.diag(_square(value)).reshape(-1, 1).copy()
+    def eval_Diag(self, node: n.Diag) -> Value:
+        arg = self.evaluate(node.arg)
+        if arg.is_scalar:
+            return arg
+        if 1 in arg.v.shape:
+            return Value(np.diag(arg.v.ravel()), np.diag(arg.err.ravel()))
+        _square(arg.v)
+        return Value(np.diag(arg.v).reshape(-1, 1).copy(), np.diag(arg.err).reshape(-1, 1).copy())
 
-    def eval_Softmax(self, node: n.Softmax) -> Array:
-        value = self.evaluate(node.arg)
-        exps = np.exp(value - np.max(value))
-        return np.asarray(exps / np.sum(exps))
+    def eval_Softmax(self, node: n.Softmax) -> Value:
+        arg = self.evaluate(node.arg)
+        exps = np.exp(arg.v - np.max(arg.v))
+        s = exps / np.sum(exps)
+        # d s_i = s_i (d z_i - sum_j s_j d z_j); z - max(z) is rounded relative to max |z|.
+        shift = arg.err + np.max(arg.err) + 2 * ROUNDING * np.max(arg.abs)
+        return Value(s, s * (shift + arg.v.size * ROUNDING))
 
-    def eval_Vec(self, node: n.Vec) -> Array:
-        return self.evaluate(node.arg).reshape(-1, 1, order="F")
+    def eval_Vec(self, node: n.Vec) -> Value:
+        arg = self.evaluate(node.arg)
+        return Value(arg.v.reshape(-1, 1, order="F"), arg.err.reshape(-1, 1, order="F"))
 
 
-def _elementwise(a: Array, b: Array, op: Callable[[Array, Array], Array]) -> Array:
-    """``op`` entry by entry; a 1×1 operand is expanded to the other's shape."""
+def _check_elementwise(a: Array, b: Array) -> None:
+    """Element-wise operands have one shape, or one of them is 1×1 (scalar expansion)."""
     if a.shape != b.shape and (1, 1) not in (a.shape, b.shape):
         raise AssertionError(f"element-wise operation on {a.shape} and {b.shape}")
-    return op(a, b)
+
+
+def _multiply(a: Value, b: Value) -> Value:
+    """A 1×1 factor scales the other; otherwise the matrix product."""
+    if a.is_scalar or b.is_scalar:
+        v = a.v * b.v
+        return Value(v, a.abs * b.err + a.err * b.abs + ROUNDING * np.abs(v))
+    if a.v.shape[1] != b.v.shape[0]:
+        raise AssertionError(f"can't multiply {a.v.shape} by {b.v.shape}")
+    inner = a.v.shape[1]
+    err = a.abs @ b.err + a.err @ b.abs + a.err @ b.err + inner * ROUNDING * (a.abs @ b.abs)
+    return Value(a.v @ b.v, err)
+
+
+def _divide(a: Value, b: Value) -> Value:
+    """``a / b`` entry by entry (``b`` may be 1×1); 0 or a divisor within rounding of 0 is a
+    domain problem."""
+    if np.any(b.v == 0) or np.any(b.err >= np.abs(b.v) / 2):
+        raise OracleDomainError("division by (nearly) zero")
+    v = a.v / b.v
+    return Value(v, (a.err + np.abs(v) * b.err) / np.abs(b.v) + ROUNDING * np.abs(v))
+
+
+def _power(base: Value, exponent: Value) -> Value:
+    """Entrywise ``base ** exponent`` (a non-whole power of a negative number gives nan)."""
+    v = np.power(base.v, exponent.v)
+    slope_base = np.where(base.err > 0, np.abs(exponent.v * np.power(base.v, exponent.v - 1)), 0)
+    slope_exponent = np.where(exponent.err > 0, np.abs(v * np.log(np.abs(base.v))), 0)
+    err = slope_base * base.err + slope_exponent * exponent.err + ROUNDING * np.abs(v)
+    return Value(v, err)
+
+
+def _inverse(value: Value) -> Value:
+    if value.is_scalar:
+        return _divide(Value.exact(np.ones((1, 1))), value)
+    _square(value.v)
+    if np.linalg.cond(value.v) > CONDITION_CAP:
+        raise OracleDomainError("singular or ill-conditioned matrix")
+    inverse = np.linalg.inv(value.v)
+    size = value.v.shape[0]
+    # d(A^-1) = -A^-1 dA A^-1, with inversion's own backward error of about size * eps * |A|.
+    perturbation = value.err + size * ROUNDING * value.abs
+    return Value(inverse, np.abs(inverse) @ perturbation @ np.abs(inverse))
 
 
 def _square(value: Array) -> Array:
@@ -276,28 +392,26 @@ def _square(value: Array) -> Array:
     return value
 
 
-def _check_invertible(value: Array) -> None:
-    if np.linalg.cond(_square(value)) > CONDITION_CAP:
-        raise OracleDomainError("singular or ill-conditioned matrix")
-
-
 def _sigma(v: Array) -> Array:
     return np.asarray(1.0 / (1.0 + np.exp(-v)))
 
 
-ELEMENTWISE: dict[str, Callable[[Array], Array]] = {
-    "exp": np.exp,
-    "log": np.log,  # non-positive entries give nan/-inf: a domain problem
-    "sin": np.sin,
-    "cos": np.cos,
-    "tan": np.tan,
-    "tanh": np.tanh,
-    "sqrt": np.sqrt,
-    "abs": np.abs,
-    "sign": np.sign,
-    "sigma": _sigma,
-    "relu": lambda v: np.maximum(v, 0.0),
-    "step": lambda v: (v > 0).astype(np.float64),  # step(0) = 0
+Slope = Callable[[Array, Array], Array]
+#: Each element-wise function with |f'| as a function of (argument, value); None: piecewise
+#: constant.
+ELEMENTWISE: dict[str, tuple[Callable[[Array], Array], Slope | None]] = {
+    "exp": (np.exp, lambda x, y: np.abs(y)),
+    "log": (np.log, lambda x, y: 1 / np.abs(x)),  # log of x <= 0: nan/-inf, a domain problem
+    "sin": (np.sin, lambda x, y: np.ones_like(x)),
+    "cos": (np.cos, lambda x, y: np.ones_like(x)),
+    "tan": (np.tan, lambda x, y: 1 + y * y),
+    "tanh": (np.tanh, lambda x, y: np.ones_like(x)),
+    "sqrt": (np.sqrt, lambda x, y: 1 / (2 * y)),  # infinite at 0: a domain problem if inexact
+    "abs": (np.abs, lambda x, y: np.ones_like(x)),
+    "sign": (np.sign, None),
+    "sigma": (_sigma, lambda x, y: y * (1 - y)),
+    "relu": (lambda v: np.maximum(v, 0.0), lambda x, y: np.ones_like(x)),
+    "step": (lambda v: (v > 0).astype(np.float64), None),  # step(0) = 0
 }
 
 
@@ -311,8 +425,8 @@ def _has_symbols(node: n.Node) -> bool:
     return any(isinstance(part, n.Symbol) for part in _walk(node))
 
 
-def evaluate(node: n.Node, point: Point) -> Array:
-    """The float64 value of a type-checked tree; raises OracleDomainError off the domain."""
+def evaluate(node: n.Node, point: Point) -> Value:
+    """The value of a type-checked tree; raises OracleDomainError off the domain."""
     return NumpyEvaluator(point).evaluate(node)
 
 
@@ -366,15 +480,36 @@ def perturbed(point: Point, rng: np.random.Generator) -> Point:
     return Point(point.sizes, values)
 
 
-def stable_value(node: n.Node, point: Point, rng: np.random.Generator) -> Array:
-    """The value at ``point``, if two perturbed evaluations agree with it to STABILITY_TOL."""
+def stable_value(node: n.Node, point: Point, rng: np.random.Generator) -> Value:
+    """The value at ``point``, with its error bound widened to cover two evaluations at
+    perturbed copies of the point, which must agree with it to STABILITY_TOL.  A bound larger
+    than GRAY_TOL (relative, or absolute below 1) makes the value untrustworthy."""
     value = evaluate(node, point)
+    err = value.err
     for _ in range(2):
         scale: Callable[[], float] = lambda: 1 + JITTER * rng.uniform(-1, 1)  # noqa: E731
-        nearby = NumpyEvaluator(perturbed(point, rng), scale).evaluate(node)
-        if not np.allclose(value, nearby, rtol=STABILITY_TOL, atol=STABILITY_TOL):
+        nearby = NumpyEvaluator(perturbed(point, rng), scale).evaluate(node).v
+        if not np.allclose(value.v, nearby, rtol=STABILITY_TOL, atol=STABILITY_TOL):
             raise OracleDomainError("ill-conditioned: a tiny perturbation changes the value")
-    return value
+        err = np.maximum(err, NOISE_FACTOR * np.abs(value.v - nearby))
+    if np.any(err > GRAY_TOL * np.maximum(1.0, value.abs)):
+        raise OracleDomainError("rounding errors could be larger than GRAY_TOL")
+    return Value(value.v, err)
+
+
+def compare(key: Value, answer: Value) -> bool | None:
+    """Equal (every entry within TOL relatively, or within the error bounds), different (apart
+    by more than GRAY_TOL, relatively and absolutely) or None: what float64 can't tell, such as
+    0 and 1e-13, or answers apart by 1e-8."""
+    if key.v.shape != answer.v.shape:
+        return False
+    difference = np.abs(key.v - answer.v)
+    if np.all((difference <= TOL * np.maximum(key.abs, answer.abs))
+              | (difference <= key.err + answer.err)):
+        return True
+    if np.allclose(key.v, answer.v, rtol=GRAY_TOL, atol=GRAY_TOL):
+        return None
+    return False
 
 
 def same_shape(a: Shape, b: Shape) -> bool:
@@ -391,8 +526,8 @@ def oracle_equal(
     cycle = size_cycle(dim_symbols(declarations, key_tree, answer_tree), rng)
     agreed = failures = 0
     gray = False
-    for scale in SCALES:
-        here = tries = 0
+    for initial in SCALES:
+        scale, here, tries = initial, 0, 0
         while here < POINTS and tries < MAX_TRIES:
             tries += 1
             point = sample_point(declarations, cycle[here % len(cycle)], rng, scale=scale,
@@ -402,18 +537,15 @@ def oracle_equal(
                 answer = stable_value(answer_tree, point, rng)
             except OracleDomainError:
                 # Only failures at the smallest scale hint at a sign-restricted domain (log,
-                # sqrt); at larger ones, values are often just too large to compare in float64.
-                failures += scale == SCALES[0]
+                # sqrt); at larger ones values are often too large: shrink the scale a little.
+                failures += initial == SCALES[0]
+                scale = max(scale * SHRINK, SCALES[0])
                 continue
-            if key.shape != answer.shape:
+            outcome = compare(key, answer)
+            if outcome is False:
                 return False
-            if np.allclose(key, answer, rtol=TOL, atol=TOL):
-                here += 1
-            elif np.allclose(key, answer, rtol=GRAY_TOL, atol=GRAY_TOL):
-                gray = True  # a difference float64 can't tell from rounding
-                here += 1
-            else:
-                return False
+            gray = gray or outcome is None
+            here += 1
         agreed += here
     return True if agreed >= POINTS and not gray else None
 
