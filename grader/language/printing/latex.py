@@ -118,8 +118,12 @@ class LatexPrinter(TextPrinter):
         return f"{self.base(node.arg)}^{{-1}}"
 
     def call(self, head: str, *args: n.Node) -> str:
+        """``\\det(X)``: plain parentheses (``\\left(`` would open a gap after the operator)
+        unless an argument is tall (a fraction or a matrix)."""
         inner = ", ".join(self._print(a) for a in args)
-        return f"{head}{self.paren(inner)}"
+        if any(isinstance(node, (n.Div, n.Matrix)) for a in args for node in _walk(a)):
+            return f"{head}{self.paren(inner)}"
+        return f"{head}({inner})"
 
     def _print_Apply(self, node: n.Apply) -> str:
         if node.func == "sqrt":
@@ -155,6 +159,13 @@ class LatexPrinter(TextPrinter):
 
     def _print_Name(self, node: n.Name) -> str:
         return latex_name(node.text, bold=False)
+
+
+def _walk(node: n.Node) -> list[n.Node]:
+    found = [node]
+    for child in node.children():
+        found.extend(_walk(child))
+    return found
 
 
 def latex_name(name: str, *, bold: bool) -> str:
