@@ -89,7 +89,9 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
     if key.typed_shape != expected:
         raise GenerationError(f"{family.name}: the key is {key.typed_shape}, not {expected}")
     steps = list(draft.steps)
-    mistakes = list(draft.mistakes)
+    # Every text is stored in canonical form, however the family wrote it.
+    mistakes = [Mistake(print_ascii(parse(m.answer, declarations)), m.note, m.feedback)
+                for m in draft.mistakes]
     if layout == "denominator" and not hessian:
         numerator_shape = key.typed_shape
         key = transposed(key)
@@ -108,7 +110,8 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
     answer_text = print_ascii(key)
     return Exercise(
         id=exercise_id, family=family.name, difficulty=difficulty, seed=seed, layout=layout,
-        form=form, kind=draft.kind, given=given, wrt=draft.wrt, function=draft.function,
+        form=form, kind=draft.kind, given=given, wrt=draft.wrt,
+        function=print_ascii(parse(draft.function, declarations)),
         answer=answer_text, shape=(str(key.typed_shape.rows), str(key.typed_shape.cols)),
         prompt_latex=_prompt(function, draft, layout, parse_declarations(draft.given))
         + _values_latex(values, declarations),

@@ -132,7 +132,9 @@ def exercise(family: str, difficulty: int, form: str, function: str, wrt: str,
             pytest.fail(f"{family} never drafts {function!r} by {wrt}")
     made = build(registry()[family], _FOUND[found], difficulty,
                  form, layout, "paper")  # type: ignore[arg-type]
-    assert made.function == function and made.wrt == wrt
+    declarations = parse_declarations(made.given)
+    assert parse(made.function, declarations) == parse(function, declarations)  # canonical text
+    assert made.wrt == wrt
     return made
 
 
