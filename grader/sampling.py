@@ -57,9 +57,15 @@ def sample_point(
         rows, cols = shape.rows.evaluate(sizes), shape.cols.evaluate(sizes)
         if name in regime.symmetric and rows == cols:
             values[name] = _symmetric(rows, regime, rng)
+        elif regime.exact and not regime.scale:  # the common case, drawn in one call
+            low = 1 if regime.positive else -EXACT_RANGE
+            values[name] = Mat(rows, cols, tuple(rng.choices(_RANGES[low], k=rows * cols)))
         else:
             values[name] = Mat.build(rows, cols, lambda i, j: _value(regime, rng))
     return Point(dict(sizes), values)
+
+
+_RANGES = {low: range(low, EXACT_RANGE + 1) for low in (1, -EXACT_RANGE)}
 
 
 def _symmetric(size: int, regime: Regime, rng: random.Random) -> Mat:
