@@ -159,7 +159,7 @@ def _assumed_symmetric(
     key: n.Node, answer: n.Node, declarations: Declarations, pointset: PointSet
 ) -> list[str]:
     """The square matrices that, made symmetric, make the answer right (empty if none)."""
-    used = {node.name for node in _walk(key) if isinstance(node, n.Symbol)}
+    used = {node.name for node in n.walk(key) if isinstance(node, n.Symbol)}
     square = [name for name, shape in declarations.entries
               if name in used and shape.is_square and not shape.is_scalar]
     candidates = [[name] for name in square] + ([square] if len(square) > 1 else [])
@@ -171,11 +171,3 @@ def _assumed_symmetric(
         ):
             return names
     return []
-
-
-def _walk(tree: n.Node) -> Iterator[n.Node]:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(node.children())

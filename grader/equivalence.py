@@ -247,14 +247,10 @@ def close(a: Mat, b: Mat, exact: bool, digits: int = FLOAT_DIGITS) -> bool:
 
 def _dim_symbols(declarations: Declarations, trees: Sequence[n.Node]) -> tuple[str, ...]:
     symbols = set(declarations.dim_symbols)
-    for tree in trees:
-        stack = [tree]
-        while stack:
-            node = stack.pop()
-            if node.shape is not None:
-                symbols.update(node.shape.rows.symbols)
-                symbols.update(node.shape.cols.symbols)
-            stack.extend(node.children())
+    for node in n.walk(*trees):
+        if node.shape is not None:
+            symbols.update(node.shape.rows.symbols)
+            symbols.update(node.shape.cols.symbols)
     return tuple(sorted(symbols))
 
 

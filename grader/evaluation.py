@@ -81,16 +81,13 @@ def working_digits(*trees: n.Node) -> int:
     """Float precision for these trees: FLOAT_DIGITS, plus the digits a tiny constant such as
     ``10^-40`` or ``0.000…01`` needs to be seen (at most 300 more)."""
     extra = 0
-    stack = list(trees)
-    while stack:
-        node = stack.pop()
+    for node in n.walk(*trees):
         if isinstance(node, n.Number) and node.value:
             extra = max(extra, len(str(node.value.denominator)))
         if isinstance(node, n.Pow) and isinstance(node.base, n.Number) and node.base.value > 1 \
                 and isinstance(node.exponent, n.Neg) and _integer_constant(node.exponent):
             k = node.exponent.arg.value if isinstance(node.exponent.arg, n.Number) else 0
             extra = max(extra, int(k * math.log10(node.base.value)) + 1)
-        stack.extend(node.children())
     return FLOAT_DIGITS + min(extra, 300)
 
 
@@ -101,24 +98,19 @@ def break_arguments(*trees: n.Node) -> list[n.Node]:
     """The expressions whose sign picks a piece: u in abs(u), relu(u), step(u), sign(u), the
     1-norm; l - r in max(l, r).  Sampling covers both signs of each."""
     found: list[n.Node] = []
-    stack = list(trees)
-    while stack:
-        node = stack.pop()
+    for node in n.walk(*trees):
         if (isinstance(node, n.Apply) and node.func in PIECEWISE) or (
             isinstance(node, n.Norm) and node.p == 1
         ):
             found.append(node.arg)
         elif isinstance(node, n.Max):
             found.append(n.Add((node.left, n.Neg(node.right))))
-        stack.extend(node.children())
     return list(dict.fromkeys(found))  # relu(u) and step(u) share the break u = 0
 
 
 def is_exact(*trees: n.Node) -> bool:
     """True when every operation in the trees is rational (exact evaluation is possible)."""
-    stack = list(trees)
-    while stack:
-        node = stack.pop()
+    for node in n.walk(*trees):
         if isinstance(node, (n.Constant, n.Softmax)):
             return False
         if isinstance(node, n.Apply) and node.func in _TRANSCENDENTAL:
@@ -127,7 +119,6 @@ def is_exact(*trees: n.Node) -> bool:
             return False
         if isinstance(node, (n.Pow, n.ElemPow)) and not _integer_constant(node.exponent):
             return False
-        stack.extend(node.children())
     return True
 
 

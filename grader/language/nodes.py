@@ -84,6 +84,15 @@ class Node:
         return tuple(f.name for f in fields(cls) if f.compare)
 
 
+def walk(*trees: Node) -> Iterator[Node]:
+    """Every node of the trees, depth first, without recursion (trees can be deep)."""
+    stack = list(trees)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children())
+
+
 # --- leaves -------------------------------------------------------------------------------------
 
 

@@ -121,7 +121,7 @@ class LatexPrinter(TextPrinter):
         """``\\det(X)``: plain parentheses (``\\left(`` would open a gap after the operator)
         unless an argument is tall (a fraction or a matrix)."""
         inner = ", ".join(self._print(a) for a in args)
-        if any(isinstance(node, (n.Div, n.Matrix)) for a in args for node in _walk(a)):
+        if any(isinstance(node, (n.Div, n.Matrix)) for node in n.walk(*args)):
             return f"{head}{self.paren(inner)}"
         return f"{head}({inner})"
 
@@ -159,13 +159,6 @@ class LatexPrinter(TextPrinter):
 
     def _print_Name(self, node: n.Name) -> str:
         return latex_name(node.text, bold=False)
-
-
-def _walk(node: n.Node) -> list[n.Node]:
-    found = [node]
-    for child in node.children():
-        found.extend(_walk(child))
-    return found
 
 
 def latex_name(name: str, *, bold: bool) -> str:
