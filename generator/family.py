@@ -79,7 +79,7 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
             f"family {family.name} has forms {', '.join(family.forms)}, not {form}")
     rng = random.Random(seed)
     draft = family.draft(rng, difficulty, form)
-    declarations = parse_declarations(draft.given)
+    declarations = symbolic = parse_declarations(draft.given)
     function = parse(draft.function, declarations)
     variable = variable_shape(draft.wrt, declarations)
     key = parse(draft.answer, declarations)
@@ -89,9 +89,14 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
     if key.typed_shape != expected:
         raise GenerationError(f"{family.name}: the key is {key.typed_shape}, not {expected}")
     steps = list(draft.steps)
-    # Every text is stored in canonical form, however the family wrote it.
-    mistakes = [Mistake(print_ascii(parse(m.answer, declarations)), m.note, m.feedback)
-                for m in draft.mistakes]
+    # Every text is stored in canonical form, however the family wrote it; a mistake listed
+    # twice (or equal to the key) is kept once (or dropped).
+    unique: dict[str, Mistake] = {}
+    for m in draft.mistakes:
+        text = print_ascii(parse(m.answer, declarations))
+        unique.setdefault(text, Mistake(text, m.note, m.feedback))
+    unique.pop(print_ascii(key), None)
+    mistakes = list(unique.values())
     if layout == "denominator" and not hessian:
         numerator_shape = key.typed_shape
         key = transposed(key)
@@ -113,7 +118,7 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
         form=form, kind=draft.kind, given=given, wrt=draft.wrt,
         function=print_ascii(parse(draft.function, declarations)),
         answer=answer_text, shape=(str(key.typed_shape.rows), str(key.typed_shape.cols)),
-        prompt_latex=_prompt(function, draft, layout, parse_declarations(draft.given))
+        prompt_latex=_prompt(function, draft, layout, symbolic)
         + _values_latex(values, declarations),
         answer_latex=print_latex(key), steps_latex=tuple(steps),
         mistakes=tuple(m for m in mistakes if m.answer != answer_text),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from generator.exercise import Form
 from generator.family import Draft, Family
 from grader.language.parser import parse
-from grader.language.printing import print_ascii, print_latex
+from grader.language.printing import print_latex
 from grader.verdict import Mistake
 
 
@@ -185,17 +185,7 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     else:
         given, wrt, function, answer, steps, mistakes = _two_layers(rng, act)
     kind = "gradient" if function.startswith("u^T") else "jacobian"
-
-    def canon(text: str) -> str:
-        return print_ascii(parse(text, given))
-
-    key = canon(answer)
-    unique: dict[str, Mistake] = {}
-    for mistake in mistakes:
-        text = canon(mistake.answer)
-        if text != key and text not in unique:
-            unique[text] = Mistake(text, mistake.note, mistake.feedback)
-    return Draft(given, wrt, canon(function), key, kind, steps, tuple(unique.values()))
+    return Draft(given, wrt, function, answer, kind, steps, tuple(mistakes))
 
 
 FAMILY = Family(

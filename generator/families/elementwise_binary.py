@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from generator.exercise import Form
 from generator.family import Draft, Family
 from grader.language.parser import parse
-from grader.language.printing import print_ascii, print_latex
+from grader.language.printing import print_latex
 from grader.verdict import Mistake
 
 _GIVEN = "w[n], x[n]"
@@ -178,21 +178,6 @@ def _tex(text: str, given: str) -> str:
     return print_latex(parse(text, given))
 
 
-def _finished(given: str, wrt: str, function: str, answer: str, steps: tuple[str, ...],
-              mistakes: list[Mistake]) -> Draft:
-    """The draft with every expression in canonical ASCII, and no repeated mistake."""
-    def canon(text: str) -> str:
-        return print_ascii(parse(text, given))
-
-    key = canon(answer)
-    unique: dict[str, Mistake] = {}
-    for mistake in mistakes:
-        text = canon(mistake.answer)
-        if text != key and text not in unique:
-            unique[text] = Mistake(text, mistake.note, mistake.feedback)
-    return Draft(given, wrt, canon(function), key, "jacobian", steps, tuple(unique.values()))
-
-
 _VECTOR = Mistake("", "vector_instead_of_diag",
                   "An element-wise operation has a diagonal Jacobian: write the n×n matrix "
                   "diag(...), not the vector of its diagonal.")
@@ -287,7 +272,7 @@ def _separate(rng: random.Random, difficulty: int, form: Form) -> Draft:
         rf"So the diagonal is ${_tex(key.flat(), _GIVEN)}$ and "
         rf"$\partial\mathbf{{f}}/\partial {variable} = {_tex(key.jacobian(), _GIVEN)}$.",
     )
-    return _finished(_GIVEN, wrt, function, key.jacobian(), steps, mistakes)
+    return Draft(_GIVEN, wrt, function, key.jacobian(), "jacobian", steps, tuple(mistakes))
 
 
 def _same_variable(rng: random.Random, form: Form) -> Draft:
@@ -351,7 +336,7 @@ def _same_variable(rng: random.Random, form: Form) -> Draft:
         rf"$g' = {_tex(df.text(), given)}$ and $h' = {_tex(dg.text(), given)}$.",
         rf"So $\partial\mathbf{{f}}/\partial\mathbf{{x}} = {_tex(key.jacobian(), given)}$.",
     )
-    return _finished(given, "x", function, key.jacobian(), steps, mistakes)
+    return Draft(given, "x", function, key.jacobian(), "jacobian", steps, tuple(mistakes))
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
