@@ -29,10 +29,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from generator.exercise import ExerciseSet, ExerciseSetError
 from generator.families import registry
 from generator.render import FILE_NAMES, RenderError, latex_source, render
 from generator.sets import SetOptions, Student, make_set
+from grader.exercise_set import ExerciseSet, ExerciseSetError
 
 LATEX_FLAGS = ["-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
                "-file-line-error"]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from generator.exercise import FORMS, ExerciseSet, ExerciseSetError
 from generator.families import registry
 from generator.family import GenerationError
 from generator.layout import LAYOUTS
 from generator.render import RenderError, render
 from generator.sets import SetOptions, Student, make_set, read_roster, write_atomically
+from grader.exercise_set import FORMS, ExerciseSet, ExerciseSetError
 
 
 @click.command("families")

@@ -3,7 +3,7 @@
 A family writes a :class:`Draft` in numerator layout (Parr & Howard's): the function, the known
 answer written by hand from the identities (never derived by SymPy, whose matrix ``diff`` is
 silently wrong on several of them), the worked steps and the typical mistakes.  :func:`build`
-turns it into an :class:`~generator.exercise.Exercise` in the requested layout and form.
+turns it into an :class:`~grader.exercise_set.Exercise` in the requested layout and form.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.exercise import Exercise, Form
 from generator.layout import Layout, derivative_shape, transposed
 from grader.errors import MatcalcError
 from grader.evaluation import Point, break_arguments, evaluate, is_exact
+from grader.exercise_set import Exercise, Form
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
 from grader.language.parser import parse, parse_declarations

@@ -27,7 +27,7 @@ import jinja2
 from pylatex.utils import escape_latex
 from pypdf import PdfReader, PdfWriter
 
-from generator.exercise import Exercise, ExerciseSet, ExerciseSetError
+from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError
 from grader.language.parser import parse_declarations
 from grader.language.printing.latex import latex_name
 

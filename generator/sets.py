@@ -15,11 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.exercise import Exercise, ExerciseSet, ExerciseSetError, Form, Variant
 from generator.families import get, registry
 from generator.family import Family, build
 from generator.layout import Layout
 from generator.verify import verify
+from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError, Form, Variant
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from typing import Any
 
 import mpmath
 
-from generator.exercise import Exercise
 from generator.family import GenerationError, variable_shape
 from grader.checker import check
 from grader.errors import ParseError
 from grader.evaluation import DomainError, Mat, Point, evaluate
+from grader.exercise_set import Exercise
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
 from grader.language.parser import parse, parse_declarations

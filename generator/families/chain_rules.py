@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import random
 
-from generator.exercise import Form
 from generator.families.scalar_rules import paren, plus, prod
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.language.parser import parse
 from grader.language.printing import print_latex
 from grader.verdict import Mistake

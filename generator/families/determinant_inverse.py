@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import random
 
-from generator.exercise import Form
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.verdict import Mistake
 
 _NUMERATOR = (r"For a scalar $f$ and a matrix $X$, numerator layout puts "

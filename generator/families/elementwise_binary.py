@@ -19,8 +19,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from generator.exercise import Form
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.language.parser import parse
 from grader.language.printing import print_latex
 from grader.verdict import Mistake

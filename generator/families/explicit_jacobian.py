@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from generator.exercise import Form
 from generator.families.scalar_rules import (
     Term,
     collect,
@@ -25,6 +24,7 @@ from generator.families.scalar_rules import (
     term,
 )
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.language.parser import parse
 from grader.language.printing import print_latex
 from grader.verdict import Mistake

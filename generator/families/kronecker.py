@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import random
 
-from generator.exercise import Form
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.verdict import Mistake
 
 _VEC = (r"The Jacobian of a matrix function $F$ by a matrix $X$ is "

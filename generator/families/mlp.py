@@ -16,8 +16,8 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.exercise import Form
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.verdict import Mistake
 
 _GIVEN = "x[n], W1[k,n], b1[k], W2[m,k], b2[m], y[m]"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 
-from generator.exercise import Form
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.verdict import Mistake
 
 _SYMMETRIC = Mistake("2 x^T A", "assumed_symmetric",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import random
 
-from generator.exercise import Form
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.verdict import Mistake
 
 _SOFTMAX = (r"With $\mathbf{s} = \operatorname{softmax}(\mathbf{z})$, $s_i = e^{z_i}/\sum_j "

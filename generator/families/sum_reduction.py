@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import random
 
-from generator.exercise import Form
 from generator.family import Draft, Family
 from generator.layout import transposed
+from grader.exercise_set import Form
 from grader.language.parser import parse
 from grader.language.printing import print_ascii, print_latex
 from grader.verdict import Mistake

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import random
 
-from generator.exercise import Form
 from generator.family import Draft, Family
+from grader.exercise_set import Form
 from grader.verdict import Mistake
 
 _NUMERATOR = (r"For a scalar $f$ and $X \in \mathbb{R}^{p\times q}$, numerator layout puts "

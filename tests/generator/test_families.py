@@ -12,12 +12,12 @@ import mpmath
 import pytest
 import sympy
 
-from generator.exercise import Exercise
 from generator.families import registry
 from generator.family import build
 from generator.layout import LAYOUTS
 from generator.verify import verify
 from grader.evaluation import Mat, Point, evaluate
+from grader.exercise_set import Exercise
 from grader.language.parser import parse, parse_declarations
 from grader.sampling import Regime, sample_point, size_assignments
 

@@ -17,11 +17,11 @@ from typing import Any
 import mpmath
 import pytest
 
-from generator.exercise import Exercise
 from generator.families import registry
 from generator.family import build
 from grader import check
 from grader.evaluation import Mat, Point, evaluate
+from grader.exercise_set import Exercise
 from grader.language.parser import parse, parse_declarations
 
 STEP = mpmath.mpf(10) ** -20

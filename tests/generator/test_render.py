@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from generator.exercise import Exercise, ExerciseSet, Variant
 from generator.render import Rendered, RenderError, latex_text, render, variant_code
 from generator.sets import SetOptions, Student, make_set
 from grader.errors import MatcalcError
+from grader.exercise_set import Exercise, ExerciseSet, Variant
 
 HAVE_TEX = shutil.which("pdflatex") is not None
 HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import root
-from generator.exercise import ExerciseSet, ExerciseSetError
 from generator.sets import SetOptions, Student, derived_seed, make_set, make_variant, parse_roster
+from grader.exercise_set import ExerciseSet, ExerciseSetError
 
 OPTIONS = SetOptions(families=("quadratic",), count=3, seed=11)
 

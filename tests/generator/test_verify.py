@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from generator.exercise import Form
 from generator.family import Draft, Family, build
 from generator.verify import VerificationError, verify
+from grader.exercise_set import Form
 from grader.verdict import Mistake
 
 
