@@ -13,8 +13,9 @@ from generator.families import registry
 from generator.family import GenerationError
 from generator.layout import LAYOUTS
 from generator.render import RenderError, render
-from generator.sets import SetOptions, Student, make_set, read_roster, write_atomically
+from generator.sets import SetOptions, Student, make_set, read_roster
 from grader.exercise_set import FORMS, ExerciseSet, ExerciseSetError
+from grader.files import write_atomically
 
 
 @click.command("families")

@@ -28,6 +28,7 @@ from pylatex.utils import escape_latex
 from pypdf import PdfReader, PdfWriter
 
 from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError
+from grader.files import file_name
 from grader.language.parser import parse_declarations
 from grader.language.printing.latex import latex_name
 
@@ -288,7 +289,7 @@ def _split(job: _SplitJob) -> tuple[str, list[tuple[str, Path]]]:
         writer = PdfWriter()
         for page in reader.pages[first:last]:
             writer.add_page(page)
-        folder = job.directory / _file_name(student)
+        folder = job.directory / file_name(student)
         folder.mkdir(exist_ok=True)
         target = folder / f"{FILE_NAMES[job.kind]}.pdf"
         temporary = target.with_name(f".{target.name}.tmp")
@@ -297,13 +298,3 @@ def _split(job: _SplitJob) -> tuple[str, list[tuple[str, Path]]]:
         temporary.replace(target)
         written.append((student, target))
     return job.kind, written
-
-
-def _file_name(student_id: str) -> str:
-    """A student id as a folder name: the id itself when it is safe, else a cleaned form with a
-    short hash of the id, so two ids never share a folder ("ann lee" vs "ann_lee")."""
-    cleaned = re.sub(r"[^\w.@+-]", "_", student_id, flags=re.ASCII)
-    if cleaned == student_id and cleaned not in (".", ".."):
-        return cleaned
-    digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:8]
-    return f"{cleaned.strip('.') or 'student'}-{digest}"

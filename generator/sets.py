@@ -164,11 +164,3 @@ def make_set(
 def _variant_job(job: tuple[SetOptions, Student, bool]) -> Variant:
     options, student, check = job
     return make_variant(options, student, check=check)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, "utf-8")
-    temporary.replace(path)

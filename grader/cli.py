@@ -1,13 +1,16 @@
-"""The grader's commands: ``matcalc parse`` and ``matcalc check``."""
+"""The grader's commands: parse, check, validate, grade and autograde."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
-from grader.errors import ParseError
+from grader.errors import MatcalcError, ParseError
+from grader.exercise_set import ExerciseSet
+from grader.gradebook import FORMATS as GRADEBOOK_FORMATS
 from grader.language import Declarations, parse, parse_declarations, print_ascii, print_latex
 
 _PARSE_HELP = """Show how matcalc reads an answer: canonical ASCII, LaTeX and shape.
@@ -131,6 +134,223 @@ def check_command(
     sys.exit(0 if verdict.status == "correct" else 1)
 
 
+_VALIDATE_HELP = """Check a submission before handing it in: how each answer was read.
+
+\b
+For each question of your sheet it shows your answer as matcalc read it (in
+ASCII and LaTeX) and its shape, or why it can't be read, with a caret under the
+place. It also flags questions with no answer, answers to questions that don't
+exist and a missing student id. It says nothing about whether an answer is right.
+
+\b
+ANSWERS is a text file (one answer per question, "q1: x^T (A + A^T)", "#"
+comments, "student: ID" naming you) or JSON ({"student": ID, "answers":
+{"q1": "..."}}); see the README. Pass - to read it from standard input.
+
+\b
+Examples:
+  matcalc validate set.json answers.txt
+  matcalc validate set.json answers.json --student s001 --json
+
+Exit status: 0 if every question has a readable answer, 1 if not, 2 for a
+usage error (including a set or submission that can't be read).
+"""
+
+
+@click.command("validate", help=_VALIDATE_HELP)
+@click.argument("set_path", metavar="SET.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", metavar="ANSWERS")
+@click.option("--student", metavar="ID", default=None,
+              help="Your student id (or e-mail), if the file does not name you.")
+@click.option("--json", "as_json", is_flag=True, help="Print the readings as JSON.")
+def validate_command(set_path: Path, answers: str, student: str | None, as_json: bool) -> None:
+    from grader.checker import parse_key
+    from grader.submission import (
+        SubmissionError,
+        find_variant,
+        match,
+        parse_submission,
+        read_bytes,
+    )
+
+    exercise_set = _load_set(set_path)
+    try:
+        if answers == "-":
+            data, name = sys.stdin.buffer.read(), "<stdin>"
+        else:
+            data, name = read_bytes(Path(answers)), Path(answers).name
+        submission = parse_submission(data, name)
+        who = student or submission.student
+        variant = find_variant(exercise_set, who, name,
+                               fallback=None if answers == "-" else Path(answers).stem)
+    except SubmissionError as problem:
+        raise click.UsageError(str(problem)) from None
+    matched = match(submission, variant)
+    unanswered = dict(matched.unanswered)
+    rows: list[dict[str, object]] = []
+    for exercise, (_, answer) in zip(variant.exercises, matched.answers, strict=True):
+        row: dict[str, object] = {"question": exercise.id, "answer": None, "valid": False,
+                                  "ascii": None, "latex": None, "shape": None, "error": None}
+        if answer is None:
+            row["error"] = unanswered[exercise.id]
+        else:
+            row["answer"] = answer.text
+            declarations = parse_declarations(exercise.given)
+            expected = parse_key(exercise.answer, declarations).typed_shape
+            try:
+                tree = parse(answer.text, declarations, expected=expected)
+            except ParseError as problem:
+                row["error"] = str(problem)
+            else:
+                row.update(valid=True, ascii=print_ascii(tree), latex=print_latex(tree),
+                           shape=tree.typed_shape.describe())
+        rows.append(row)
+    complete = all(r["valid"] for r in rows) and not matched.problems
+    if as_json:
+        click.echo(json.dumps({"student": variant.id, "complete": complete,
+                               "questions": rows, "problems": list(matched.problems)},
+                              ensure_ascii=False, indent=2))
+    else:
+        named = f"{variant.id} ({variant.name})" if variant.name else variant.id
+        if len(exercise_set.variants) > 1:
+            click.echo(f"student: {named}")
+        for row in rows:
+            click.echo(f"{row['question']}:")
+            if row["valid"]:
+                click.echo(f"  read as: {row['ascii']}")
+                click.echo(f"  latex:   {row['latex']}")
+                click.echo(f"  shape:   {row['shape']}")
+            else:
+                message = str(row["error"]).replace("\n", "\n           ")
+                click.echo(f"  {'no answer' if row['answer'] is None else 'unreadable'}: "
+                           f"{message}")
+        for problem_text in matched.problems:
+            click.echo(f"problem: {problem_text}")
+        if complete:
+            click.echo(f"All {len(rows)} answers can be read. "
+                       "(This says nothing about whether they are right.)")
+    sys.exit(0 if complete else 1)
+
+
+_GRADE_HELP = """Grade a class's submissions: a report per student and a gradebook.
+
+\b
+SUBMISSION is a submission file or a folder of them (searched recursively;
+hidden files are skipped). Each file names its student ("student: ID", or
+"student" in JSON), or is named after the student id (s001.txt); a set with
+one variant needs no id. Answers are graded exactly on worker processes under
+CPU, memory and time caps, --jobs at a time.
+
+\b
+Per student, DIR holds ID.json (every verdict field per question, score,
+max_score) and ID.md (the feedback, for the student). A submission that can't be
+read or matched (not UTF-8, too large, unknown or duplicate student) is
+reported under DIR/rejected/ and in its own gradebook row; it never stops the
+run. Reports are written atomically, student by student: after an
+interruption, --resume grades only what is missing or changed.
+
+\b
+Examples:
+  matcalc grade output/set.json submissions/ -o output/grades
+  matcalc grade set.json submissions/ --csv gradebook.csv --jobs 2 --resume
+  matcalc grade set.json s001.txt --json
+
+Exit status: 0 when the run finished (rejected submissions included), 1 for an
+error such as an unreadable set, 2 for a usage error, 130 if interrupted.
+"""
+
+
+@click.command("grade", help=_GRADE_HELP)
+@click.argument("set_path", metavar="SET.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("submissions", metavar="SUBMISSION...", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output/grades"), show_default=True, help="Folder for the reports.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Gradebook CSV to write [default: DIR/gradebook.csv].")
+@click.option("--csv-format", type=click.Choice(GRADEBOOK_FORMATS), default="plain",
+              show_default=True, help="Columns of the gradebook.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON summary (one entry per submission) instead of text.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1, max=256), default=None,
+              help="Worker processes [default: one per core].")
+@click.option("--resume", is_flag=True,
+              help="Keep the reports of an earlier run where nothing changed.")
+@click.option("--partial-credit", is_flag=True,
+              help="For explicit matrices, score the fraction of entries right.")
+@click.option("--points", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="Points per question.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=2.0,
+              show_default=True, metavar="SECONDS", help="Wall-clock cap on each answer.")
+def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path,
+                  csv_path: Path | None, csv_format: str, as_json: bool, jobs: int | None,
+                  resume: bool, partial_credit: bool, points: float, timeout: float) -> None:
+    from grader.files import write_atomically
+    from grader.gradebook import gradebook_csv
+    from grader.grading_run import RunOptions, find_submissions, grade_class, report_path
+    from grader.pool import Caps
+    from grader.report import StudentReport
+
+    exercise_set = _load_set(set_path)
+    try:
+        sources = find_submissions(list(submissions), exclude=directory)
+    except MatcalcError as problem:
+        raise click.UsageError(str(problem)) from None
+    if not sources:
+        raise click.UsageError("no submission files found in " +
+                               ", ".join(str(s) for s in submissions))
+    root = submissions[0] if len(submissions) == 1 and submissions[0].is_dir() else None
+    options = RunOptions(jobs=jobs, resume=resume, partial_credit=partial_credit,
+                         points=points, caps=Caps(wall_seconds=timeout, cpu_seconds=timeout))
+    done = 0
+    with click.progressbar(length=len(sources), label="grading", file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
+        def progress(report: StudentReport, reused: bool) -> None:
+            nonlocal done
+            done += 1
+            bar.update(1)
+
+        try:
+            result = grade_class(exercise_set, sources, directory, options, root=root,
+                                 progress=progress)
+        except KeyboardInterrupt:
+            click.echo(f"\ninterrupted after {done} of {len(sources)} submissions; the "
+                       "reports written are complete: run again with --resume to finish",
+                       err=True)
+            sys.exit(130)
+        except MatcalcError as problem:
+            raise click.ClickException(str(problem)) from None
+    gradebook = csv_path or directory / "gradebook.csv"
+    write_atomically(gradebook, gradebook_csv(result.reports, exercise_set, csv_format))
+    if as_json:
+        click.echo(json.dumps({
+            "directory": str(directory), "gradebook": str(gradebook), "graded": result.graded,
+            "reused": result.reused, "rejected": result.rejected,
+            "submissions": [{"source": r.source, "student": r.student, "status": r.status,
+                             "score": r.score, "max_score": r.max_score,
+                             "problems": list(r.problems),
+                             "report": str(report_path(directory, r))}
+                            for r in result.reports]}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"graded {result.graded}, reused {result.reused} from an earlier run, "
+               f"rejected {result.rejected}")
+    for report in result.reports:
+        if report.status == "rejected":
+            click.echo(f"  rejected {report.source}: {'; '.join(report.problems)}")
+    click.echo(f"reports: {directory}/   gradebook: {gradebook}")
+
+
+def _load_set(path: Path) -> ExerciseSet:
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise click.UsageError(f"{path}: can't read the set ({problem})") from None
+    try:
+        return ExerciseSet.loads(text, str(path))
+    except MatcalcError as problem:
+        raise click.UsageError(str(problem)) from None
+
+
 def _text(text: str) -> str:
     """``-`` means standard input."""
     return sys.stdin.read().rstrip("\n") if text == "-" else text
@@ -143,4 +363,4 @@ def _declarations(given: str) -> Declarations:
         raise click.UsageError(f"--given: {problem}") from None
 
 
-COMMANDS = [parse_command, check_command]
+COMMANDS = [parse_command, check_command, validate_command, grade_command]

@@ -1,0 +1,1 @@
+"""Exercise sets for learning platforms: Gradescope autograders, Moodle XML quizzes, Canvas QTI."""

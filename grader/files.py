@@ -1,0 +1,50 @@
+"""Files that are never seen half-written, and student ids that are safe as file names."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from pathlib import Path
+
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file in the same folder, flushed to disk, then renamed over ``path``:
+    a reader (or a run resumed after a crash) sees the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}{TEMPORARY_SUFFIX}")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def remove_leftovers(directory: Path) -> list[Path]:
+    """Delete the temporary files a killed writer left in ``directory`` (not below it)."""
+    removed = []
+    if directory.is_dir():
+        for leftover in directory.glob(f".*{TEMPORARY_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def file_name(student_id: str) -> str:
+    """A student id as a file or folder name: the id itself when it is safe, else a cleaned form
+    with a short hash of the id, so two ids never share a name ("ann lee" vs "ann_lee")."""
+    cleaned = re.sub(r"[^\w.@+-]", "_", student_id, flags=re.ASCII)[:80]
+    if cleaned == student_id and cleaned not in (".", "..") and not cleaned.startswith("."):
+        return cleaned
+    digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:8]
+    return f"{cleaned.strip('.') or 'student'}-{digest}"

@@ -1,0 +1,297 @@
+"""Grading a class: every submission read, matched to its variant and graded on the worker pool,
+with a report per student written as soon as that student is done.
+
+A run never stops for one bad submission (it gets a ``rejected`` report saying why) and never
+leaves a half-written file: reports are written atomically, one student at a time, so a run that
+is killed can be resumed and grades only what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.checker import parse_key
+from grader.errors import MatcalcError, ParseError
+from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError, Variant
+from grader.files import file_name, remove_leftovers, write_atomically
+from grader.language.parser import parse_declarations
+from grader.pool import Caps, CheckJob, GradingPool
+from grader.report import QuestionResult, StudentReport, markdown
+from grader.submission import (
+    Matched,
+    Submission,
+    SubmissionError,
+    describe,
+    find_variant,
+    match,
+    parse_submission,
+    read_bytes,
+)
+from grader.verdict import CheckOptions, Verdict
+
+#: Files in a submission folder that are never submissions.
+_SKIPPED_SUFFIXES = (".md", ".pdf", ".csv", ".tmp", ".zip")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    #: Worker processes (``None``: one per core).
+    jobs: int | None = None
+    #: Reuse the reports of a previous run where set, options and submission are unchanged.
+    resume: bool = False
+    #: Explicit matrices score the fraction of entries right.
+    partial_credit: bool = False
+    #: Points per question.
+    points: float = 1.0
+    caps: Caps = field(default_factory=Caps)
+
+    def fingerprint(self) -> str:
+        """What changes a verdict: the grading options (not jobs or resume)."""
+        return json.dumps({"partial_credit": self.partial_credit, "points": self.points,
+                           "caps": [self.caps.wall_seconds, self.caps.cpu_seconds,
+                                    self.caps.memory_mb]}, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    reports: tuple[StudentReport, ...]  # in the order of the submissions
+    graded: int
+    reused: int
+    rejected: int
+
+
+@dataclass
+class _Pending:
+    """A matched submission waiting for its verdicts."""
+
+    source: str
+    digest: str
+    student: str
+    matched: Matched
+    results: dict[str, QuestionResult]
+    waiting: int
+
+
+#: Called after each report is settled: (report, whether it was reused from an earlier run).
+Progress = Callable[[StudentReport, bool], None]
+
+
+def find_submissions(paths: Sequence[Path], *, exclude: Path | None = None) -> list[Path]:
+    """The files named, and the files in the folders named (recursively, hidden ones and the
+    output folder left out), in a stable order."""
+    found: list[Path] = []
+    excluded = exclude.resolve() if exclude is not None else None
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                relative = candidate.relative_to(path).parts
+                if (candidate.is_file() and not any(p.startswith(".") for p in relative)
+                        and not candidate.name.endswith(_SKIPPED_SUFFIXES)
+                        and (excluded is None or excluded not in candidate.resolve().parents)):
+                    found.append(candidate)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise MatcalcError(f"{path}: no such file or folder")
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def set_digest(exercise_set: ExerciseSet) -> str:
+    return hashlib.sha256(exercise_set.dumps().encode("utf-8")).hexdigest()
+
+
+def check_keys(exercise_set: ExerciseSet) -> None:
+    """Every key must read before any student is graded: a broken set is the instructor's to
+    fix, and finding it mid-run would waste the run."""
+    seen: set[tuple[str, str]] = set()
+    for variant in exercise_set.variants:
+        for exercise in variant.exercises:
+            if (exercise.answer, exercise.given) in seen:
+                continue
+            seen.add((exercise.answer, exercise.given))
+            try:
+                parse_key(exercise.answer, parse_declarations(exercise.given))
+            except ParseError as problem:
+                raise ExerciseSetError(f"variant {variant.id}, exercise {exercise.id}: the key "
+                                       f"can't be read: {problem}") from None
+
+
+def report_path(directory: Path, report: StudentReport) -> Path:
+    if report.status == "graded" and report.student is not None:
+        return directory / f"{file_name(report.student)}.json"
+    return directory / "rejected" / f"{file_name(report.source)}.json"
+
+
+def grade_class(
+    exercise_set: ExerciseSet,
+    sources: Sequence[Path],
+    directory: Path,
+    options: RunOptions = RunOptions(),
+    *,
+    root: Path | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Grade ``sources`` into ``directory`` (JSON and Markdown per student)."""
+    check_keys(exercise_set)
+    remove_leftovers(directory)
+    remove_leftovers(directory / "rejected")
+    context = set_digest(exercise_set) + options.fingerprint()
+    settled: dict[int, StudentReport] = {}
+    reused = 0
+    pending: list[tuple[int, _Pending]] = []
+    matched = [_read(source, root, exercise_set, context) for source in sources]
+    owners: dict[str, list[int]] = {}
+    for index, item in enumerate(matched):
+        if isinstance(item, tuple):
+            owners.setdefault(item[1], []).append(index)
+    for student_id, indices in owners.items():
+        if len(indices) > 1:
+            names = ", ".join(_name(sources[i], root) for i in indices)
+            for i in indices:
+                item = matched[i]
+                assert isinstance(item, tuple)
+                matched[i] = _rejected(_name(sources[i], root), item[0],
+                                       f"student {student_id} has {len(indices)} submissions "
+                                       f"({names}): keep one", student_id, item[2].variant)
+    for index, item in enumerate(matched):
+        if isinstance(item, StudentReport):
+            _save(directory, item, exercise_set.title)
+            settled[index] = item
+            if progress:
+                progress(item, False)
+            continue
+        digest, student_id, found = item
+        previous = _previous(directory, digest, student_id) if options.resume else None
+        if previous is not None:
+            settled[index] = previous
+            reused += 1
+            if progress:
+                progress(previous, True)
+            continue
+        pending.append((index, _prepare(_name(sources[index], root), digest, student_id, found,
+                                        options.points)))
+
+    graded = 0
+    if any(p.waiting for _, p in pending):
+        with GradingPool(workers=options.jobs, caps=options.caps) as pool:
+            verdicts = pool.map(_jobs(pending, options))
+            for index, student in pending:
+                for exercise in student.matched.variant.exercises:
+                    if exercise.id not in student.results:
+                        answer = dict(student.matched.answers)[exercise.id]
+                        assert answer is not None
+                        verdict = next(verdicts)
+                        student.results[exercise.id] = _question(exercise, answer.text,
+                                                                 verdict, options.points)
+                report = _finish(student)
+                _save(directory, report, exercise_set.title)
+                settled[index] = report
+                graded += 1
+                if progress:
+                    progress(report, False)
+    else:
+        for index, student in pending:
+            report = _finish(student)
+            _save(directory, report, exercise_set.title)
+            settled[index] = report
+            graded += 1
+            if progress:
+                progress(report, False)
+    reports = tuple(settled[i] for i in sorted(settled))
+    return RunResult(reports, graded, reused, sum(r.status == "rejected" for r in reports))
+
+
+def _name(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            pass
+    return path.name
+
+
+def _read(source: Path, root: Path | None, exercise_set: ExerciseSet, context: str
+          ) -> StudentReport | tuple[str, str, Matched]:
+    """A submission read and matched, or a rejected report that says why not."""
+    name = _name(source, root)
+    try:
+        data = read_bytes(source, name)
+    except SubmissionError as problem:
+        return _rejected(name, hashlib.sha256(context.encode()).hexdigest(), str(problem))
+    digest = hashlib.sha256(context.encode("utf-8") + b"\0" + data).hexdigest()
+    try:
+        submission: Submission = parse_submission(data, name)
+        variant = find_variant(exercise_set, submission.student, name, fallback=source.stem)
+    except SubmissionError as problem:
+        return _rejected(name, digest, str(problem))
+    # with one sheet for the whole class, the file says who it is
+    one_sheet = len(exercise_set.variants) == 1
+    student = (submission.student or source.stem) if one_sheet else variant.id
+    return digest, student, match(submission, variant)
+
+
+def _rejected(source: str, digest: str, problem: str, student: str | None = None,
+              variant: Variant | None = None) -> StudentReport:
+    return StudentReport(source, student, "" if variant is None else variant.name, "rejected",
+                         (), (problem,), digest, None if variant is None else variant.id)
+
+
+def _previous(directory: Path, digest: str, student: str) -> StudentReport | None:
+    path = directory / f"{file_name(student)}.json"
+    try:
+        report = StudentReport.from_json(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return report if report.digest == digest and report.status == "graded" else None
+
+
+def _prepare(source: str, digest: str, student: str, matched: Matched, points: float
+             ) -> _Pending:
+    results: dict[str, QuestionResult] = {}
+    exercises = {e.id: e for e in matched.variant.exercises}
+    for exercise_id, why in matched.unanswered:
+        exercise = exercises[exercise_id]
+        results[exercise_id] = QuestionResult(exercise_id, describe(exercise), None, "missing",
+                                              0.0, points, f"No gradable answer: {why}.")
+    waiting = sum(answer is not None for _, answer in matched.answers)
+    return _Pending(source, digest, student, matched, results, waiting)
+
+
+def _jobs(pending: Sequence[tuple[int, _Pending]], options: RunOptions) -> Iterator[CheckJob]:
+    for _, student in pending:
+        answers = dict(student.matched.answers)
+        for exercise in student.matched.variant.exercises:
+            answer = answers[exercise.id]
+            if answer is None:
+                continue
+            yield CheckJob(exercise.answer, answer.text, exercise.given,
+                           exercise.layout,  # type: ignore[arg-type]
+                           CheckOptions(partial_credit=options.partial_credit,
+                                        mistakes=exercise.mistakes))
+
+
+def _question(exercise: Exercise, answer: str, verdict: Verdict, points: float
+              ) -> QuestionResult:
+    return QuestionResult.graded(exercise.id, describe(exercise), answer, verdict, points)
+
+
+def _finish(student: _Pending) -> StudentReport:
+    variant = student.matched.variant
+    questions = tuple(student.results[exercise.id] for exercise in variant.exercises)
+    return StudentReport(student.source, student.student, variant.name, "graded", questions,
+                         student.matched.problems, student.digest, variant.id)
+
+
+def _save(directory: Path, report: StudentReport, title: str) -> None:
+    """The Markdown first, then the JSON: a JSON report on disk means the student is done."""
+    path = report_path(directory, report)
+    write_atomically(path.with_suffix(".md"), markdown(report, title))
+    write_atomically(path, json.dumps(report.to_json(), ensure_ascii=False, indent=2,
+                                      sort_keys=True) + "\n")
