@@ -340,6 +340,29 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
     click.echo(f"reports: {directory}/   gradebook: {gradebook}")
 
 
+_AUTOGRADE_HELP = """Grade one submission inside a Gradescope autograder (run_autograder calls it).
+
+\b
+Reads ROOT/source/set.json (and grading options from ROOT/source/autograder.json),
+the student's file from ROOT/submission/ and their account from
+ROOT/submission_metadata.json, which picks their variant by e-mail or id; writes
+ROOT/results/results.json: one test per question with Markdown feedback, the
+score and the execution time. A valid results.json is written even when the
+submission is missing or unreadable, or grading fails.
+
+ROOT defaults to $MATCALC_AUTOGRADER_ROOT, else /autograder.
+"""
+
+
+@click.command("autograde", help=_AUTOGRADE_HELP)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The autograder folder [default: $MATCALC_AUTOGRADER_ROOT or /autograder].")
+def autograde_command(root: Path | None) -> None:
+    from grader.autograder import main
+
+    sys.exit(main(root))
+
+
 def _load_set(path: Path) -> ExerciseSet:
     try:
         text = path.read_text("utf-8")
@@ -363,4 +386,4 @@ def _declarations(given: str) -> Declarations:
         raise click.UsageError(f"--given: {problem}") from None
 
 
-COMMANDS = [parse_command, check_command, validate_command, grade_command]
+COMMANDS = [parse_command, check_command, validate_command, grade_command, autograde_command]

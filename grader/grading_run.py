@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader.checker import parse_key
 from grader.errors import MatcalcError, ParseError
-from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError, Variant
+from grader.exercise_set import ExerciseSet, ExerciseSetError, Variant
 from grader.files import file_name, remove_leftovers, write_atomically
 from grader.language.parser import parse_declarations
 from grader.pool import Caps, CheckJob, GradingPool
@@ -64,16 +64,14 @@ class RunResult:
     rejected: int
 
 
-@dataclass
-class _Pending:
-    """A matched submission waiting for its verdicts."""
+@dataclass(frozen=True)
+class Student:
+    """A submission matched to its variant, ready to grade."""
 
-    source: str
-    digest: str
-    student: str
+    source: str  # the file, for messages
+    digest: str  # see StudentReport.digest
+    student: str  # who submitted
     matched: Matched
-    results: dict[str, QuestionResult]
-    waiting: int
 
 
 #: Called after each report is settled: (report, whether it was reused from an earlier run).
@@ -145,7 +143,7 @@ def grade_class(
     context = set_digest(exercise_set) + options.fingerprint()
     settled: dict[int, StudentReport] = {}
     reused = 0
-    pending: list[tuple[int, _Pending]] = []
+    pending: list[tuple[int, Student]] = []
     matched = [_read(source, root, exercise_set, context) for source in sources]
     owners: dict[str, list[int]] = {}
     for index, item in enumerate(matched):
@@ -175,35 +173,16 @@ def grade_class(
             if progress:
                 progress(previous, True)
             continue
-        pending.append((index, _prepare(_name(sources[index], root), digest, student_id, found,
-                                        options.points)))
+        pending.append((index, Student(_name(sources[index], root), digest, student_id, found)))
 
     graded = 0
-    if any(p.waiting for _, p in pending):
-        with GradingPool(workers=options.jobs, caps=options.caps) as pool:
-            verdicts = pool.map(_jobs(pending, options))
-            for index, student in pending:
-                for exercise in student.matched.variant.exercises:
-                    if exercise.id not in student.results:
-                        answer = dict(student.matched.answers)[exercise.id]
-                        assert answer is not None
-                        verdict = next(verdicts)
-                        student.results[exercise.id] = _question(exercise, answer.text,
-                                                                 verdict, options.points)
-                report = _finish(student)
-                _save(directory, report, exercise_set.title)
-                settled[index] = report
-                graded += 1
-                if progress:
-                    progress(report, False)
-    else:
-        for index, student in pending:
-            report = _finish(student)
-            _save(directory, report, exercise_set.title)
-            settled[index] = report
-            graded += 1
-            if progress:
-                progress(report, False)
+    for (index, _), report in zip(pending, grade_students([p for _, p in pending], options),
+                                  strict=True):
+        _save(directory, report, exercise_set.title)
+        settled[index] = report
+        graded += 1
+        if progress:
+            progress(report, False)
     reports = tuple(settled[i] for i in sorted(settled))
     return RunResult(reports, graded, reused, sum(r.status == "rejected" for r in reports))
 
@@ -252,41 +231,49 @@ def _previous(directory: Path, digest: str, student: str) -> StudentReport | Non
     return report if report.digest == digest and report.status == "graded" else None
 
 
-def _prepare(source: str, digest: str, student: str, matched: Matched, points: float
-             ) -> _Pending:
-    results: dict[str, QuestionResult] = {}
-    exercises = {e.id: e for e in matched.variant.exercises}
-    for exercise_id, why in matched.unanswered:
-        exercise = exercises[exercise_id]
-        results[exercise_id] = QuestionResult(exercise_id, describe(exercise), None, "missing",
-                                              0.0, points, f"No gradable answer: {why}.")
-    waiting = sum(answer is not None for _, answer in matched.answers)
-    return _Pending(source, digest, student, matched, results, waiting)
+def grade_students(students: Sequence[Student], options: RunOptions) -> Iterator[StudentReport]:
+    """Each student's report, in order, as soon as their last answer is graded.
+
+    All answers go through one pool (started only if there is an answer to grade), so a slow
+    answer holds up only its own student's report.
+    """
+    answers = [dict(s.matched.answers) for s in students]
+    if not any(a is not None for student in answers for a in student.values()):
+        yield from (_report(s, {}, options.points) for s in students)
+        return
+    with GradingPool(workers=options.jobs, caps=options.caps) as pool:
+        verdicts = pool.map(
+            CheckJob(exercise.answer, answer.text, exercise.given,
+                     exercise.layout,  # type: ignore[arg-type]
+                     CheckOptions(partial_credit=options.partial_credit,
+                                  mistakes=exercise.mistakes))
+            for student, given in zip(students, answers, strict=True)
+            for exercise in student.matched.variant.exercises
+            if (answer := given[exercise.id]) is not None
+        )
+        for student, given in zip(students, answers, strict=True):
+            results = {exercise.id: next(verdicts)
+                       for exercise in student.matched.variant.exercises
+                       if given[exercise.id] is not None}
+            yield _report(student, results, options.points)
 
 
-def _jobs(pending: Sequence[tuple[int, _Pending]], options: RunOptions) -> Iterator[CheckJob]:
-    for _, student in pending:
-        answers = dict(student.matched.answers)
-        for exercise in student.matched.variant.exercises:
-            answer = answers[exercise.id]
-            if answer is None:
-                continue
-            yield CheckJob(exercise.answer, answer.text, exercise.given,
-                           exercise.layout,  # type: ignore[arg-type]
-                           CheckOptions(partial_credit=options.partial_credit,
-                                        mistakes=exercise.mistakes))
-
-
-def _question(exercise: Exercise, answer: str, verdict: Verdict, points: float
-              ) -> QuestionResult:
-    return QuestionResult.graded(exercise.id, describe(exercise), answer, verdict, points)
-
-
-def _finish(student: _Pending) -> StudentReport:
-    variant = student.matched.variant
-    questions = tuple(student.results[exercise.id] for exercise in variant.exercises)
-    return StudentReport(student.source, student.student, variant.name, "graded", questions,
-                         student.matched.problems, student.digest, variant.id)
+def _report(student: Student, verdicts: dict[str, Verdict], points: float) -> StudentReport:
+    matched = student.matched
+    answers = dict(matched.answers)
+    unanswered = dict(matched.unanswered)
+    questions = []
+    for exercise in matched.variant.exercises:
+        answer = answers[exercise.id]
+        if answer is None:
+            questions.append(QuestionResult(exercise.id, describe(exercise), None, "missing",
+                                            0.0, points,
+                                            f"No gradable answer: {unanswered[exercise.id]}."))
+        else:
+            questions.append(QuestionResult.graded(exercise.id, describe(exercise), answer.text,
+                                                   verdicts[exercise.id], points))
+    return StudentReport(student.source, student.student, matched.variant.name, "graded",
+                         tuple(questions), matched.problems, student.digest, matched.variant.id)
 
 
 def _save(directory: Path, report: StudentReport, title: str) -> None:

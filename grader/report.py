@@ -112,14 +112,17 @@ def question_markdown(question: QuestionResult) -> str:
         shown, expected = verdict["answer_shape"], verdict["expected_shape"]
         if shown != expected:
             lines += [f"Shape: {'×'.join(shown)}, expected {'×'.join(expected)}", ""]
-    lines.append(_plain(question.feedback))
+    first, _, rest = question.feedback.partition("\n")
+    lines.append(plain(first))
+    if rest.strip():  # a parse error's quoted text and caret: keep their columns
+        lines += ["", _code_block(rest.rstrip())]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def markdown(report: StudentReport, title: str) -> str:
     """The whole report as Markdown, for the student."""
     who = report.name or report.student or report.source
-    lines = [f"# {_plain(title)}: feedback for {_plain(who)}", ""]
+    lines = [f"# {plain(title)}: feedback for {plain(who)}", ""]
     if report.student:
         lines.append(f"Student id: `{_inline(report.student)}`  ")
     lines.append(f"Submission: `{_inline(report.source)}`")
@@ -130,10 +133,10 @@ def markdown(report: StudentReport, title: str) -> str:
         lines += [f"**Score: {_points(report.score)} / {_points(report.max_score)}**", ""]
     if report.problems:
         lines += ["Problems with the file:", ""]
-        lines += [f"- {_plain(p)}" for p in report.problems]
+        lines += [f"- {plain(p)}" for p in report.problems]
         lines.append("")
     for question in report.questions:
-        lines += [f"## {_plain(question.title)}", "", question_markdown(question)]
+        lines += [f"## {plain(question.title)}", "", question_markdown(question)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -141,7 +144,7 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Student or instructor text in Markdown: no raw HTML, no accidental markup."""
     text = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
     for special in "`*_[]#|":

@@ -201,13 +201,13 @@ def find_variant(exercise_set: ExerciseSet, student: str | None, source: str,
                  fallback: str | None = None) -> Variant:
     """The variant for a student id (or e-mail), matched exactly and then ignoring case.
 
-    Without an id, a set with one variant needs none, and ``fallback`` (a file name stem) is
-    tried as an id; anything else is an error saying how to name the student.
+    A set with one variant serves every student.  Without an id, ``fallback`` (a file name
+    stem) is tried as one; anything else is an error saying how to name the student.
     """
     variants = exercise_set.variants
+    if len(variants) == 1:  # one sheet for everyone: any student id is welcome
+        return variants[0]
     if student is None:
-        if len(variants) == 1:
-            return variants[0]
         if fallback is not None:
             for variant in variants:
                 if variant.id == fallback:

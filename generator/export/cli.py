@@ -1,0 +1,83 @@
+"""``matcalc export``: an exercise set for Gradescope, Moodle or Canvas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.export.common import Export
+from grader.errors import MatcalcError
+from grader.exercise_set import ExerciseSet
+from grader.files import write_atomically
+
+
+@click.group("export")
+def export_group() -> None:
+    """Export an exercise set to a learning platform.
+
+    \b
+      matcalc export gradescope SET.json -o autograder.zip   a Gradescope autograder
+    """
+
+
+def _load(path: Path) -> ExerciseSet:
+    try:
+        return ExerciseSet.loads(path.read_text("utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as problem:
+        raise click.UsageError(f"{path}: can't read the set ({problem})") from None
+    except MatcalcError as problem:
+        raise click.UsageError(str(problem)) from None
+
+
+def _write(output: Path, export: Export, what: str) -> None:
+    write_atomically(output, export.data)
+    for note in export.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {output}: {what} ({len(export.data):,} bytes)")
+
+
+_SET = click.argument("set_path", metavar="SET.json",
+                      type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+_GRADESCOPE_HELP = """A Gradescope autograder zip for SET.json.
+
+\b
+The zip holds setup.sh and run_autograder at its root, the set, the grading
+options and matcalc as a wheel (installed by setup.sh when Gradescope builds the
+image). Upload it under the assignment's Configure Autograder page ("Zip file
+upload"). Each student uploads answers.txt or answers.json (see matcalc validate);
+with a per-student set, the variant is found from the Gradescope account's
+e-mail, matched against the roster's e-mail column (or id).
+
+\b
+Example:
+  matcalc generate --roster class.csv -o output/set.json
+  matcalc export gradescope output/set.json -o output/autograder.zip
+"""
+
+
+@export_group.command("gradescope", help=_GRADESCOPE_HELP)
+@_SET
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("output/autograder.zip"), show_default=True)
+@click.option("--partial-credit", is_flag=True,
+              help="For explicit matrices, score the fraction of entries right.")
+@click.option("--points", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="Points per question.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=2.0,
+              show_default=True, metavar="SECONDS", help="Wall-clock cap on each answer.")
+def gradescope_command(set_path: Path, output: Path, partial_credit: bool, points: float,
+                       timeout: float) -> None:
+    from generator.export.gradescope import gradescope_package
+    from grader.autograder import AutograderOptions
+    from grader.pool import Caps
+
+    exercise_set = _load(set_path)
+    options = AutograderOptions(partial_credit, points, Caps(wall_seconds=timeout,
+                                                             cpu_seconds=timeout))
+    try:
+        export = gradescope_package(exercise_set, options)
+    except MatcalcError as problem:
+        raise click.ClickException(str(problem)) from None
+    _write(output, export, "Gradescope autograder")

@@ -1,0 +1,100 @@
+"""A Gradescope autograder: a zip with ``setup.sh`` and ``run_autograder`` at its root, the set,
+the grading options, and matcalc itself as a wheel, so the container grades exactly as here.
+
+The wheel is built from the installed packages (any install: from a wheel, or an editable
+checkout) with the ``wheel`` project's writer, which records every file's hash in RECORD.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.resources
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
+from generator.export.common import Export, ExportError
+from grader.autograder import AutograderOptions
+from grader.exercise_set import ExerciseSet
+from grader.grading_run import check_keys
+
+PACKAGES = ("generator", "grader", "templates")
+SCRIPTS = ("setup.sh", "run_autograder")
+#: Fixed timestamp for the zip's entries: the same set and options give the same archive.
+_EPOCH = (2020, 1, 1, 0, 0, 0)
+
+
+def gradescope_package(exercise_set: ExerciseSet,
+                       options: AutograderOptions | None = None) -> Export:
+    """The autograder zip's bytes."""
+    options = options or AutograderOptions()
+    check_keys(exercise_set)
+    wheel_name, wheel = build_wheel()
+    files: list[tuple[str, bytes, int]] = [
+        (name, _script(name), 0o755) for name in SCRIPTS
+    ]
+    files += [
+        ("set.json", exercise_set.dumps().encode("utf-8"), 0o644),
+        ("autograder.json", (json.dumps(options.to_json(), indent=2, sort_keys=True)
+                             + "\n").encode("utf-8"), 0o644),
+        (wheel_name, wheel, 0o644),
+    ]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data, mode in files:
+            info = zipfile.ZipInfo(name, _EPOCH)
+            info.external_attr = (0o100000 | mode) << 16  # a regular file with these permissions
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    variants = len(exercise_set.variants)
+    roster = (f"{variants} variants: each submission is graded against its student's own, "
+              "found from the Gradescope account's e-mail (or the roster id)"
+              if variants > 1 else "one variant, shared by every student")
+    return Export(out.getvalue(), (roster,))
+
+
+def _script(name: str) -> bytes:
+    return (importlib.resources.files("templates") / "gradescope" / name).read_bytes()
+
+
+def build_wheel() -> tuple[str, bytes]:
+    """matcalc as a pure-Python wheel: (file name, bytes)."""
+    from wheel.wheelfile import WheelFile
+
+    try:
+        distribution = importlib.metadata.distribution("matcalc")
+    except importlib.metadata.PackageNotFoundError:
+        raise ExportError("matcalc is not installed (pip install .), so it can't be packed "
+                          "into the autograder") from None
+    metadata = distribution.read_text("METADATA")
+    if metadata is None:
+        raise ExportError("matcalc's installed metadata is missing; reinstall it")
+    version = distribution.version
+    name = f"matcalc-{version}-py3-none-any.whl"
+    info = f"matcalc-{version}.dist-info"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        with WheelFile(path, "w") as wheel:
+            for package in PACKAGES:
+                base = Path(str(importlib.resources.files(package)))
+                for file in sorted(base.rglob("*")):
+                    relative = file.relative_to(base)
+                    if file.is_file() and _shipped(relative):
+                        wheel.write(str(file), f"{package}/{relative.as_posix()}")
+            wheel.writestr(f"{info}/METADATA", metadata)
+            wheel.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: matcalc "
+                           f"{version}\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+            wheel.writestr(f"{info}/entry_points.txt",
+                           "[console_scripts]\nmatcalc = generator.cli:main\n")
+            wheel.writestr(f"{info}/top_level.txt", "".join(f"{p}\n" for p in PACKAGES))
+        return name, path.read_bytes()
+
+
+def _shipped(relative: Path) -> bool:
+    """Sources and data; not caches, compiled files or hidden files."""
+    parts = relative.parts
+    return not any(p.startswith(".") or p == "__pycache__" for p in parts) \
+        and relative.suffix not in (".pyc", ".pyo")
