@@ -69,7 +69,9 @@ def build_wheel() -> tuple[str, bytes]:
     except importlib.metadata.PackageNotFoundError:
         raise ExportError("matcalc is not installed (pip install .), so it can't be packed "
                           "into the autograder") from None
-    metadata = distribution.read_text("METADATA")
+    # an editable install run from its checkout may be found through the checkout's egg-info,
+    # whose PKG-INFO holds the same core metadata
+    metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO")
     if metadata is None:
         raise ExportError("matcalc's installed metadata is missing; reinstall it")
     version = distribution.version

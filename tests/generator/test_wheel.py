@@ -7,31 +7,21 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import zipfile
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.wheels import REPO, STEP_SECONDS, clean_environment, install, run
+
 SOURCES = ("pyproject.toml", "README.md", "generator", "grader", "templates")
-STEP_SECONDS = 300  # no single build, install or run may take longer than this
 
 pytestmark = [pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")]
 if importlib.util.find_spec("pytest_timeout") is not None:  # pragma: no cover - optional
     pytestmark.append(pytest.mark.timeout(4 * STEP_SECONDS))
-
-
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=STEP_SECONDS, check=False)
-    assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
-    return done
 
 
 def build_wheel(work: Path) -> Path:
@@ -56,34 +46,21 @@ def build_wheel(work: Path) -> Path:
     return wheels[0]
 
 
-def dependency_paths() -> list[str]:
-    """This interpreter's site-packages folders: the dependencies, never the checkout."""
-    paths = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    paths |= {p for p in sys.path if p.endswith(("site-packages", "dist-packages"))}
-    return sorted(p for p in paths if Path(p).is_dir() and Path(p).resolve() != REPO)
-
-
 def test_the_wheel_installs_and_renders_outside_the_checkout(tmp_path: Path) -> None:
     wheel = build_wheel(tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
     for shipped in ("templates/__init__.py", "templates/preamble.tex", "templates/worksheet.tex",
                     "templates/key.tex", "templates/solutions.tex",
-                    "grader/language/grammar.lark", "generator/render.py"):
+                    "grader/language/grammar.lark", "generator/render.py",
+                    "templates/gradescope/setup.sh", "templates/gradescope/run_autograder"):
         assert shipped in names, f"{shipped} is not in the wheel"
     assert not [n for n in names if n.startswith("tests/")]
 
     venv = tmp_path / "venv"
-    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path)
+    site = install(wheel, venv)
     python = venv / "bin" / "python"
-    run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
-         "--no-index", str(wheel)], cwd=tmp_path)
-    site = Path(run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
-                     "['purelib'])"], cwd=tmp_path).stdout.strip())
-    # a plain path line: the dependencies import, the editable install's finder hook does not
-    (site / "zz_matcalc_test_dependencies.pth").write_text(
-        "".join(f"{path}\n" for path in dependency_paths()), "utf-8")
 
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env = clean_environment()
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
     probe = (
