@@ -108,6 +108,9 @@ def _worker_main(conn: Connection, caps: Caps, inherited: tuple[Connection, ...]
     for other in inherited:  # forked copies of the parent's pipe ends: keep EOF detection working
         other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # Objects inherited from the parent (a class's whole exercise set, say) are never garbage
+    # here: keep the collector from walking them on every full collection.
+    gc.freeze()
     try:
         _limit_memory(caps.memory_mb)
         _check_here("x", "x", "x")  # builds the parser (if not inherited) outside any deadline
