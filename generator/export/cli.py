@@ -18,6 +18,8 @@ def export_group() -> None:
 
     \b
       matcalc export gradescope SET.json -o autograder.zip   a Gradescope autograder
+      matcalc export moodle SET.json -o quiz.xml             a Moodle XML quiz (cloze, STACK)
+      matcalc export canvas SET.json -o quiz.zip             a Canvas QTI 1.2 package
     """
 
 
@@ -81,3 +83,37 @@ def gradescope_command(set_path: Path, output: Path, partial_credit: bool, point
     except MatcalcError as problem:
         raise click.ClickException(str(problem)) from None
     _write(output, export, "Gradescope autograder")
+
+
+_CANVAS_HELP = """A Canvas quiz package (QTI 1.2, Canvas's flavour) for SET.json.
+
+\b
+Canvas grades numbers, so every exercise is asked at concrete numbers: numeric
+exercises as they are, symbolic and explicit ones at sizes and values chosen
+per exercise (stated in the question; the notes list them). Each entry of an
+answer is a numerical question worth its share of the exercise's point, and
+is accepted to 4 significant figures. Each variant (student) is its own quiz.
+
+\b
+Import: Settings > Import Course Content > "QTI .zip file" (see the README).
+
+\b
+Example:
+  matcalc generate --form numeric --count 6 -o output/set.json
+  matcalc export canvas output/set.json -o output/quiz.zip
+"""
+
+
+@export_group.command("canvas", help=_CANVAS_HELP)
+@_SET
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("output/canvas-quiz.zip"), show_default=True)
+def canvas_command(set_path: Path, output: Path) -> None:
+    from generator.export.canvas import canvas_package
+
+    exercise_set = _load(set_path)
+    try:
+        export = canvas_package(exercise_set)
+    except MatcalcError as problem:
+        raise click.ClickException(str(problem)) from None
+    _write(output, export, "Canvas QTI 1.2 package")
