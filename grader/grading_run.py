@@ -102,7 +102,9 @@ def find_submissions(paths: Sequence[Path], *, exclude: Path | None = None) -> l
 
 
 def set_digest(exercise_set: ExerciseSet) -> str:
-    return hashlib.sha256(exercise_set.dumps().encode("utf-8")).hexdigest()
+    """SHA-256 of the set's canonical record (compact, so the C encoder does it quickly)."""
+    record = json.dumps(exercise_set.to_json(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(record.encode("utf-8")).hexdigest()
 
 
 def check_keys(exercise_set: ExerciseSet) -> None:
