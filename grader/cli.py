@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -232,6 +233,21 @@ def validate_command(set_path: Path, answers: str, student: str | None, as_json:
     sys.exit(0 if complete else 1)
 
 
+def grading_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--partial-credit, --points and --timeout: how a class is graded (here or in an LMS)."""
+    for option in reversed((
+        click.option("--partial-credit", is_flag=True,
+                     help="For explicit matrices, score the fraction of entries right."),
+        click.option("--points", type=click.FloatRange(min=0, min_open=True), default=1.0,
+                     show_default=True, help="Points per question."),
+        click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=2.0,
+                     show_default=True, metavar="SECONDS",
+                     help="Wall-clock cap on each answer."),
+    )):
+        command = option(command)
+    return command
+
+
 _GRADE_HELP = """Grade a class's submissions: a report per student and a gradebook.
 
 \b
@@ -276,12 +292,7 @@ error such as an unreadable set, 2 for a usage error, 130 if interrupted.
               help="Worker processes [default: one per core].")
 @click.option("--resume", is_flag=True,
               help="Keep the reports of an earlier run where nothing changed.")
-@click.option("--partial-credit", is_flag=True,
-              help="For explicit matrices, score the fraction of entries right.")
-@click.option("--points", type=click.FloatRange(min=0, min_open=True), default=1.0,
-              show_default=True, help="Points per question.")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=2.0,
-              show_default=True, metavar="SECONDS", help="Wall-clock cap on each answer.")
+@grading_options
 def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path,
                   csv_path: Path | None, csv_format: str, as_json: bool, jobs: int | None,
                   resume: bool, partial_credit: bool, points: float, timeout: float) -> None:

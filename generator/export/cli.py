@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from generator.export.common import Export
+from grader.cli import grading_options
 from grader.errors import MatcalcError
 from grader.exercise_set import ExerciseSet
 from grader.files import write_atomically
@@ -63,12 +64,7 @@ Example:
 @_SET
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("output/autograder.zip"), show_default=True)
-@click.option("--partial-credit", is_flag=True,
-              help="For explicit matrices, score the fraction of entries right.")
-@click.option("--points", type=click.FloatRange(min=0, min_open=True), default=1.0,
-              show_default=True, help="Points per question.")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=2.0,
-              show_default=True, metavar="SECONDS", help="Wall-clock cap on each answer.")
+@grading_options
 def gradescope_command(set_path: Path, output: Path, partial_credit: bool, points: float,
                        timeout: float) -> None:
     from generator.export.gradescope import gradescope_package
