@@ -113,3 +113,38 @@ def canvas_command(set_path: Path, output: Path) -> None:
     except MatcalcError as problem:
         raise click.ClickException(str(problem)) from None
     _write(output, export, "Canvas QTI 1.2 package")
+
+
+_MOODLE_HELP = """A Moodle XML quiz for SET.json, with a question category per family.
+
+\b
+Numeric exercises become cloze (embedded answers) questions: one numerical
+blank per entry of the answer, laid out as the matrix. Explicit exercises
+become STACK questions (the key in Maxima, checked with AlgEquiv; the worked
+solution as general feedback), which need the STACK plugin. Symbolic exercises,
+which neither can grade, are exported as numeric instances at sizes and values
+chosen per exercise and stated in the question; the command says so.
+
+\b
+Import: Question bank > Import > "Moodle XML format" (see the README).
+
+\b
+Example:
+  matcalc generate --form explicit --count 6 -o output/set.json
+  matcalc export moodle output/set.json -o output/quiz.xml
+"""
+
+
+@export_group.command("moodle", help=_MOODLE_HELP)
+@_SET
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("output/moodle-quiz.xml"), show_default=True)
+def moodle_command(set_path: Path, output: Path) -> None:
+    from generator.export.moodle import moodle_quiz
+
+    exercise_set = _load(set_path)
+    try:
+        export = moodle_quiz(exercise_set)
+    except MatcalcError as problem:
+        raise click.ClickException(str(problem)) from None
+    _write(output, export, "Moodle XML quiz")
