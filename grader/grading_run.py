@@ -17,7 +17,7 @@ from pathlib import Path
 from grader.checker import parse_key
 from grader.errors import MatcalcError, ParseError
 from grader.exercise_set import ExerciseSet, ExerciseSetError, Variant
-from grader.files import file_name, remove_leftovers, write_atomically
+from grader.files import TEMPORARY_SUFFIX, file_name, remove_leftovers, write_atomically
 from grader.language.parser import parse_declarations
 from grader.pool import Caps, CheckJob, GradingPool
 from grader.report import QuestionResult, StudentReport, markdown
@@ -141,41 +141,40 @@ def grade_class(
     """Grade ``sources`` into ``directory`` (JSON and Markdown per student)."""
     check_keys(exercise_set)
     remove_leftovers(directory)
-    remove_leftovers(directory / "rejected")
+    _clear_rejected(directory / "rejected")  # rewritten below: none may be left from before
     context = set_digest(exercise_set) + options.fingerprint()
-    settled: dict[int, StudentReport] = {}
-    reused = 0
-    pending: list[tuple[int, Student]] = []
-    matched = [_read(source, root, exercise_set, context) for source in sources]
+    read = [_read(source, root, exercise_set, context) for source in sources]
     owners: dict[str, list[int]] = {}
-    for index, item in enumerate(matched):
-        if isinstance(item, tuple):
-            owners.setdefault(item[1], []).append(index)
+    for index, item in enumerate(read):
+        if isinstance(item, Student):
+            owners.setdefault(item.student, []).append(index)
     for student_id, indices in owners.items():
         if len(indices) > 1:
             names = ", ".join(_name(sources[i], root) for i in indices)
             for i in indices:
-                item = matched[i]
-                assert isinstance(item, tuple)
-                matched[i] = _rejected(_name(sources[i], root), item[0],
-                                       f"student {student_id} has {len(indices)} submissions "
-                                       f"({names}): keep one", student_id, item[2].variant)
-    for index, item in enumerate(matched):
+                item = read[i]
+                assert isinstance(item, Student)
+                read[i] = _rejected(item.source, item.digest,
+                                    f"student {student_id} has {len(indices)} submissions "
+                                    f"({names}): keep one", student_id, item.matched.variant)
+    settled: dict[int, StudentReport] = {}
+    pending: list[tuple[int, Student]] = []
+    reused = 0
+    for index, item in enumerate(read):
         if isinstance(item, StudentReport):
             _save(directory, item, exercise_set.title)
             settled[index] = item
             if progress:
                 progress(item, False)
             continue
-        digest, student_id, found = item
-        previous = _previous(directory, digest, student_id) if options.resume else None
+        previous = _previous(directory, item) if options.resume else None
         if previous is not None:
             settled[index] = previous
             reused += 1
             if progress:
                 progress(previous, True)
             continue
-        pending.append((index, Student(_name(sources[index], root), digest, student_id, found)))
+        pending.append((index, item))
 
     graded = 0
     for (index, _), report in zip(pending, grade_students([p for _, p in pending], options),
@@ -199,7 +198,7 @@ def _name(path: Path, root: Path | None) -> str:
 
 
 def _read(source: Path, root: Path | None, exercise_set: ExerciseSet, context: str
-          ) -> StudentReport | tuple[str, str, Matched]:
+          ) -> Student | StudentReport:
     """A submission read and matched, or a rejected report that says why not."""
     name = _name(source, root)
     try:
@@ -215,7 +214,7 @@ def _read(source: Path, root: Path | None, exercise_set: ExerciseSet, context: s
     # with one sheet for the whole class, the file says who it is
     one_sheet = len(exercise_set.variants) == 1
     student = (submission.student or source.stem) if one_sheet else variant.id
-    return digest, student, match(submission, variant)
+    return Student(name, digest, student, match(submission, variant))
 
 
 def _rejected(source: str, digest: str, problem: str, student: str | None = None,
@@ -224,13 +223,21 @@ def _rejected(source: str, digest: str, problem: str, student: str | None = None
                          (), (problem,), digest, None if variant is None else variant.id)
 
 
-def _previous(directory: Path, digest: str, student: str) -> StudentReport | None:
-    path = directory / f"{file_name(student)}.json"
+def _previous(directory: Path, student: Student) -> StudentReport | None:
+    """The report of an earlier run for exactly this submission, set and options."""
+    path = directory / f"{file_name(student.student)}.json"
     try:
         report = StudentReport.from_json(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return report if report.digest == digest and report.status == "graded" else None
+    return report if report.digest == student.digest and report.status == "graded" else None
+
+
+def _clear_rejected(folder: Path) -> None:
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.suffix in (".json", ".md") or path.name.endswith(TEMPORARY_SUFFIX):
+                path.unlink(missing_ok=True)
 
 
 def grade_students(students: Sequence[Student], options: RunOptions) -> Iterator[StudentReport]:

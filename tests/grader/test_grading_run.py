@@ -190,3 +190,16 @@ def test_a_broken_set_stops_before_grading(tmp_path: Path) -> None:
                                      "-o", str(tmp_path / "out")])
     assert done.exit_code == 1
     assert "variant s000, exercise q1: the key can't be read" in done.output
+
+
+def test_a_fixed_submission_leaves_no_stale_rejection(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "s000.txt").write_bytes(b"q1: \xff\n")
+    out = tmp_path / "out"
+    first = grade_class(class_set(1), [folder / "s000.txt"], out, OPTIONS)
+    assert first.rejected == 1 and len(list((out / "rejected").iterdir())) == 2
+    (folder / "s000.txt").write_text(submission_text(None, right_answers(2)), "utf-8")
+    again = grade_class(class_set(1), [folder / "s000.txt"], out, RunOptions(resume=True))
+    assert (again.graded, again.rejected) == (1, 0)
+    assert list((out / "rejected").iterdir()) == []
