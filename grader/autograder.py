@@ -137,20 +137,27 @@ def _metadata(path: Path) -> dict[str, Any]:
     return record if isinstance(record, dict) else {}
 
 
+#: Fields of a Gradescope user that may name a roster entry, most trusted first.  Gradescope's
+#: own numeric ``id`` is not one of them: it could equal another student's roster id.
+_USER_KEYS = ("email", "sid", "student_id")
+
+
 def _variant(exercise_set: ExerciseSet, metadata: dict[str, Any]) -> tuple[Variant | None, str]:
-    """The variant of the submitting account: e-mail, then Gradescope's or the student's id."""
+    """The variant of the submitting account: by e-mail, then by the student id Gradescope
+    holds (``sid``), matched against the roster's e-mail and id."""
     users = [u for u in metadata.get("users") or [] if isinstance(u, dict)]
     who = ", ".join(str(u.get("email") or u.get("name") or u.get("id")) for u in users) \
         or "this submission's account"
     if len(exercise_set.variants) == 1:
         return exercise_set.variants[0], who
-    for user in users:
-        keys = {str(user[k]).strip().casefold() for k in ("email", "id", "sid", "student_id")
-                if user.get(k) not in (None, "")}
-        for variant in exercise_set.variants:
-            if variant.id.casefold() in keys or (variant.email and
-                                                 variant.email.casefold() in keys):
-                return variant, who
+    for key in _USER_KEYS:
+        for user in users:
+            value = str(user.get(key) or "").strip().casefold()
+            if not value:
+                continue
+            for variant in exercise_set.variants:
+                if value in (variant.id.casefold(), variant.email.casefold()):
+                    return variant, who
     return None, who
 
 

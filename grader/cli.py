@@ -166,6 +166,7 @@ usage error (including a set or submission that can't be read).
 @click.option("--json", "as_json", is_flag=True, help="Print the readings as JSON.")
 def validate_command(set_path: Path, answers: str, student: str | None, as_json: bool) -> None:
     from grader.checker import parse_key
+    from grader.grading_run import check_keys
     from grader.submission import (
         SubmissionError,
         find_variant,
@@ -175,6 +176,10 @@ def validate_command(set_path: Path, answers: str, student: str | None, as_json:
     )
 
     exercise_set = _load_set(set_path)
+    try:
+        check_keys(exercise_set)
+    except MatcalcError as problem:
+        raise click.UsageError(str(problem)) from None
     try:
         if answers == "-":
             data, name = sys.stdin.buffer.read(), "<stdin>"
@@ -298,7 +303,13 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
                   resume: bool, partial_credit: bool, points: float, timeout: float) -> None:
     from grader.files import write_atomically
     from grader.gradebook import gradebook_csv
-    from grader.grading_run import RunOptions, find_submissions, grade_class, report_path
+    from grader.grading_run import (
+        RunOptions,
+        common_root,
+        find_submissions,
+        grade_class,
+        report_path,
+    )
     from grader.pool import Caps
     from grader.report import StudentReport
 
@@ -310,7 +321,7 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
     if not sources:
         raise click.UsageError("no submission files found in " +
                                ", ".join(str(s) for s in submissions))
-    root = submissions[0] if len(submissions) == 1 and submissions[0].is_dir() else None
+    root = common_root(submissions)
     options = RunOptions(jobs=jobs, resume=resume, partial_credit=partial_credit,
                          points=points, caps=Caps(wall_seconds=timeout, cpu_seconds=timeout))
     done = 0

@@ -41,11 +41,18 @@ def remove_leftovers(directory: Path) -> list[Path]:
     return removed
 
 
+#: What :func:`file_name` appends to an id it had to change: never the end of a name it kept.
+_HASHED = re.compile(r".*-[0-9a-f]{8}")
+
+
 def file_name(student_id: str) -> str:
-    """A student id as a file or folder name: the id itself when it is safe, else a cleaned form
-    with a short hash of the id, so two ids never share a name ("ann lee" vs "ann_lee")."""
+    """A student id as a file or folder name, distinct for distinct ids even on file systems
+    that ignore case: the id itself when it is safe (ASCII letters, digits, ``_.@+-``; no
+    capitals), else a cleaned form with a short hash of the id ("ann lee" and "ann_lee",
+    "S001" and "s001" get different names)."""
     cleaned = re.sub(r"[^\w.@+-]", "_", student_id, flags=re.ASCII)[:80]
-    if cleaned == student_id and cleaned not in (".", "..") and not cleaned.startswith("."):
+    if (cleaned == student_id and cleaned == cleaned.lower() and not cleaned.startswith(".")
+            and not _HASHED.fullmatch(cleaned)):
         return cleaned
     digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:8]
     return f"{cleaned.strip('.') or 'student'}-{digest}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from grader.checker import parse_key
@@ -33,9 +35,6 @@ from grader.submission import (
 )
 from grader.verdict import CheckOptions, Verdict
 
-#: Files in a submission folder that are never submissions.
-_SKIPPED_SUFFIXES = (".md", ".pdf", ".csv", ".tmp", ".zip")
-
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -51,9 +50,18 @@ class RunOptions:
 
     def fingerprint(self) -> str:
         """What changes a verdict: the grading options (not jobs or resume)."""
-        return json.dumps({"partial_credit": self.partial_credit, "points": self.points,
+        return json.dumps({"matcalc": _version(), "partial_credit": self.partial_credit,
+                           "points": self.points,
                            "caps": [self.caps.wall_seconds, self.caps.cpu_seconds,
                                     self.caps.memory_mb]}, sort_keys=True)
+
+
+def _version() -> str:
+    """The grader's version: a new one may decide differently, so resumed runs regrade."""
+    try:
+        return version("matcalc")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "unknown"
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,8 @@ def find_submissions(paths: Sequence[Path], *, exclude: Path | None = None) -> l
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
                 relative = candidate.relative_to(path).parts
-                if (candidate.is_file() and not any(p.startswith(".") for p in relative)
-                        and not candidate.name.endswith(_SKIPPED_SUFFIXES)
+                if ((candidate.is_file() or candidate.is_symlink())
+                        and not any(p.startswith(".") for p in relative)
                         and (excluded is None or excluded not in candidate.resolve().parents)):
                     found.append(candidate)
         elif path.exists():
@@ -124,6 +132,7 @@ def check_keys(exercise_set: ExerciseSet) -> None:
 
 
 def report_path(directory: Path, report: StudentReport) -> Path:
+    """Where a report is written: ``ID.json``, or ``rejected/SOURCE.json``."""
     if report.status == "graded" and report.student is not None:
         return directory / f"{file_name(report.student)}.json"
     return directory / "rejected" / f"{file_name(report.source)}.json"
@@ -189,12 +198,19 @@ def grade_class(
 
 
 def _name(path: Path, root: Path | None) -> str:
+    """The submission as messages and reports name it: its path below ``root``."""
     if root is not None:
         try:
-            return str(path.relative_to(root))
+            return path.absolute().relative_to(root.absolute()).as_posix()
         except ValueError:
             pass
     return path.name
+
+
+def common_root(paths: Sequence[Path]) -> Path:
+    """The folder that holds every file and folder named, to name submissions from."""
+    folders = [p.absolute() if p.is_dir() else p.absolute().parent for p in paths]
+    return Path(os.path.commonpath(folders))
 
 
 def _read(source: Path, root: Path | None, exercise_set: ExerciseSet, context: str
@@ -206,14 +222,20 @@ def _read(source: Path, root: Path | None, exercise_set: ExerciseSet, context: s
     except SubmissionError as problem:
         return _rejected(name, hashlib.sha256(context.encode()).hexdigest(), str(problem))
     digest = hashlib.sha256(context.encode("utf-8") + b"\0" + data).hexdigest()
+    # a file named after its student (s001.txt), or in a folder named after them (s001/a.txt)
+    relative = Path(name)
+    named = relative.parts[0] if len(relative.parts) > 1 else relative.stem
     try:
         submission: Submission = parse_submission(data, name)
-        variant = find_variant(exercise_set, submission.student, name, fallback=source.stem)
+        variant = find_variant(exercise_set, submission.student, name, fallback=named)
     except SubmissionError as problem:
         return _rejected(name, digest, str(problem))
+    except Exception as problem:  # a bug here must not cost the class its run
+        return _rejected(name, digest, f"{name}: could not be read ({type(problem).__name__}); "
+                                       "please report this file to matcalc's maintainers")
     # with one sheet for the whole class, the file says who it is
     one_sheet = len(exercise_set.variants) == 1
-    student = (submission.student or source.stem) if one_sheet else variant.id
+    student = (submission.student or named) if one_sheet else variant.id
     return Student(name, digest, student, match(submission, variant))
 
 
@@ -288,6 +310,10 @@ def _report(student: Student, verdicts: dict[str, Verdict], points: float) -> St
 def _save(directory: Path, report: StudentReport, title: str) -> None:
     """The Markdown first, then the JSON: a JSON report on disk means the student is done."""
     path = report_path(directory, report)
+    if report.status == "rejected" and report.student is not None:  # no stale feedback
+        for stale in (directory / f"{file_name(report.student)}.json",
+                      directory / f"{file_name(report.student)}.md"):
+            stale.unlink(missing_ok=True)
     write_atomically(path.with_suffix(".md"), markdown(report, title))
     # one line, by the C encoder (an indented dump is several times slower, and the parent's
     # time per report is time the workers wait); the Markdown is the human-readable copy

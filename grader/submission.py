@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,10 +96,16 @@ def decode(data: bytes, source: str) -> str:
 def read_bytes(path: Path, name: str | None = None) -> bytes:
     """A submission file's bytes, refusing (without reading them all) files over the cap."""
     name = name or path.name
+    if path.is_symlink():  # it could point anywhere: an archive a student made, say
+        raise SubmissionError(f"{name}: a symbolic link, not a file; it was not read")
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-            size = os.fstat(handle.fileno()).st_size
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        with os.fdopen(os.open(path, flags), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):  # a pipe or a device would never end
+                raise SubmissionError(f"{name}: not a regular file; it was not read")
+            data = handle.read(MAX_BYTES + 1)  # never more: the size comes from the file
+            size = status.st_size
     except OSError as problem:
         raise SubmissionError(f"{name}: can't read it ({problem.strerror})") from None
     if len(data) > MAX_BYTES:
@@ -154,43 +162,46 @@ def _parse_text(text: str, source: str) -> Submission:
     return Submission(source, student, tuple(answers), tuple(problems))
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """JSON objects keep repeated keys visible (as a list under a marker) instead of dropping
-    all but the last."""
-    seen: dict[str, Any] = {}
-    repeated: list[str] = []
-    for key, value in pairs:
-        if key in seen:
-            repeated.append(key)
-        seen[key] = value
-    if repeated:
-        seen["\0repeated"] = repeated
-    return seen
+class _Object(dict[str, Any]):
+    """A JSON object that remembers its repeated keys (a plain dict keeps only the last)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    record = _Object(pairs)
+    if len(record) < len(pairs):
+        record.repeated = tuple(k for k, count in Counter(k for k, _ in pairs).items()
+                                if count > 1)
+    return record
 
 
 def _parse_json(text: str, source: str) -> Submission:
     try:
-        record = json.loads(text, object_pairs_hook=_pairs)
-    except (json.JSONDecodeError, RecursionError) as problem:
-        where = (f", line {problem.lineno}" if isinstance(problem, json.JSONDecodeError) else "")
-        raise SubmissionError(f"{source}{where}: not valid JSON") from None
-    if not isinstance(record, dict) or not isinstance(record.get("answers"), dict):
+        record = json.loads(text, object_pairs_hook=_object)
+    except json.JSONDecodeError as problem:
+        raise SubmissionError(f"{source}, line {problem.lineno}: not valid JSON") from None
+    except (ValueError, RecursionError):  # numbers of over 4,300 digits, nesting too deep
+        raise SubmissionError(f"{source}: not valid JSON (too deep or too large)") from None
+    if not isinstance(record, _Object) or not isinstance(record.get("answers"), _Object):
         raise SubmissionError(f'{source}: expected {{"student": ID, "answers": {{"q1": ...}}}}')
+    if record.repeated:
+        raise SubmissionError(f"{source}: {record.repeated[0]!r} is given more than once")
     student = record.get("student")
     if student is not None and not isinstance(student, (str, int)):
         raise SubmissionError(f'{source}: "student" must be a string')
     answers: list[Answer] = []
     problems: list[str] = []
-    given = record["answers"]
-    for repeated in given.pop("\0repeated", []):
-        answers.append(Answer(repeated, "", 0))  # a second answer: reported as a duplicate
+    given: _Object = record["answers"]
+    for repeated in given.repeated:  # a second answer: reported as a duplicate
+        answers.append(Answer(repeated, "", 0))
     for question, value in given.items():
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = "\n".join(value)
         if not isinstance(value, str):
             problems.append(f'"{question}": an answer must be a string')
             continue
-        answers.append(Answer(str(question), value.strip(), 0))
+        answers.append(Answer(question, value.strip(), 0))
     if len(answers) > MAX_ANSWERS:
         raise SubmissionError(f"{source}: more than {MAX_ANSWERS} answers")
     return Submission(source, None if student is None else str(student).strip() or None,

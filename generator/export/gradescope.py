@@ -7,13 +7,16 @@ checkout) with the ``wheel`` project's writer, which records every file's hash i
 
 from __future__ import annotations
 
-import importlib
+import calendar
+import contextlib
 import importlib.metadata
 import importlib.resources
 import io
 import json
+import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator.export.common import Export, ExportError
@@ -61,38 +64,61 @@ def _script(name: str) -> bytes:
 
 
 def build_wheel() -> tuple[str, bytes]:
-    """matcalc as a pure-Python wheel: (file name, bytes)."""
+    """matcalc as a pure-Python wheel: (file name, bytes), the same bytes for the same code."""
     from wheel.wheelfile import WheelFile
 
-    try:
-        distribution = importlib.metadata.distribution("matcalc")
-    except importlib.metadata.PackageNotFoundError:
-        raise ExportError("matcalc is not installed (pip install .), so it can't be packed "
-                          "into the autograder") from None
-    # an editable install run from its checkout may be found through the checkout's egg-info,
-    # whose PKG-INFO holds the same core metadata
-    metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO")
-    if metadata is None:
-        raise ExportError("matcalc's installed metadata is missing; reinstall it")
-    version = distribution.version
+    metadata, version = _metadata()
     name = f"matcalc-{version}-py3-none-any.whl"
     info = f"matcalc-{version}.dist-info"
-    with tempfile.TemporaryDirectory() as folder:
+    files: list[tuple[str, bytes]] = []
+    for package in PACKAGES:
+        base = Path(str(importlib.resources.files(package)))
+        files += [(f"{package}/{file.relative_to(base).as_posix()}", file.read_bytes())
+                  for file in sorted(base.rglob("*"))
+                  if file.is_file() and _shipped(file.relative_to(base))]
+    files += [
+        (f"{info}/METADATA", metadata.encode("utf-8")),
+        (f"{info}/WHEEL", f"Wheel-Version: 1.0\nGenerator: matcalc {version}\n"
+                          "Root-Is-Purelib: true\nTag: py3-none-any\n".encode()),
+        (f"{info}/entry_points.txt", b"[console_scripts]\nmatcalc = generator.cli:main\n"),
+        (f"{info}/top_level.txt", "".join(f"{p}\n" for p in PACKAGES).encode()),
+    ]
+    with tempfile.TemporaryDirectory() as folder, _reproducible():
         path = Path(folder) / name
         with WheelFile(path, "w") as wheel:
-            for package in PACKAGES:
-                base = Path(str(importlib.resources.files(package)))
-                for file in sorted(base.rglob("*")):
-                    relative = file.relative_to(base)
-                    if file.is_file() and _shipped(relative):
-                        wheel.write(str(file), f"{package}/{relative.as_posix()}")
-            wheel.writestr(f"{info}/METADATA", metadata)
-            wheel.writestr(f"{info}/WHEEL", "Wheel-Version: 1.0\nGenerator: matcalc "
-                           f"{version}\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
-            wheel.writestr(f"{info}/entry_points.txt",
-                           "[console_scripts]\nmatcalc = generator.cli:main\n")
-            wheel.writestr(f"{info}/top_level.txt", "".join(f"{p}\n" for p in PACKAGES))
+            for arcname, data in files:
+                entry = zipfile.ZipInfo(arcname, _EPOCH)
+                entry.external_attr = 0o100644 << 16
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                wheel.writestr(entry, data)
         return name, path.read_bytes()
+
+
+def _metadata() -> tuple[str, str]:
+    """The installed core metadata (from a .dist-info, which pip writes, before an egg-info,
+    which a checkout may hold in an older state) and the version."""
+    found = list(importlib.metadata.distributions(name="matcalc"))
+    for distribution in sorted(found, key=lambda d: d.read_text("METADATA") is None):
+        metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO")
+        if metadata:
+            return metadata, distribution.version
+    raise ExportError("matcalc is not installed (pip install .), so it can't be packed into "
+                      "the autograder")
+
+
+@contextlib.contextmanager
+def _reproducible() -> Iterator[None]:
+    """The wheel writer dates RECORD from SOURCE_DATE_EPOCH (the reproducible-builds
+    convention) and otherwise from the clock."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(calendar.timegm((*_EPOCH, 0, 0, 0))))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def _shipped(relative: Path) -> bool:

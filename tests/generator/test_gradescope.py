@@ -150,3 +150,11 @@ def test_results_are_written_even_if_matcalc_cannot_start(autograder: Path,
     results = submit(broken, {"answers.txt": text(right_answers(3))})
     assert results["score"] == 0.0 and results["tests"][0]["status"] == "failed"
     assert "could not start" in results["output"]
+
+
+def test_the_same_set_gives_the_same_zip(package: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.zip"
+    done = CliRunner().invoke(cli, ["export", "gradescope", str(package.parent / "set.json"),
+                                    "-o", str(again), "--points", "2"])
+    assert done.exit_code == 0, done.output
+    assert again.read_bytes() == package.read_bytes()

@@ -114,3 +114,21 @@ def test_options_come_from_autograder_json(tmp_path: Path) -> None:
     (root / "source" / "autograder.json").write_text(json.dumps(options.to_json()), "utf-8")
     results = grade(root)
     assert results["score"] == 7.5 and results["tests"][0]["max_score"] == 2.5
+
+
+def test_gradescope_internal_ids_never_pick_another_students_sheet(tmp_path: Path) -> None:
+    roster = class_set(3)
+    root = tree(tmp_path, roster, {"a.txt": submission_text(None, right_answers(4)).encode()},
+                email="s002@uni.example")
+    metadata = json.loads((root / "submission_metadata.json").read_text("utf-8"))
+    metadata["users"][0]["id"] = "s000"  # Gradescope's own id, equal to another roster id
+    (root / "submission_metadata.json").write_text(json.dumps(metadata), "utf-8")
+    assert grade(root)["score"] == 3.0  # graded on s002's sheet (k = 4)
+
+
+def test_the_roster_id_may_come_as_the_student_id_field(tmp_path: Path) -> None:
+    root = tree(tmp_path, class_set(3), {"a.txt": submission_text(None, right_answers(2))
+                                         .encode()}, email=None)
+    metadata = {"users": [{"email": "personal@mail.example", "sid": "S000"}]}
+    (root / "submission_metadata.json").write_text(json.dumps(metadata), "utf-8")
+    assert grade(root)["score"] == 3.0

@@ -203,3 +203,66 @@ def test_a_fixed_submission_leaves_no_stale_rejection(tmp_path: Path) -> None:
     again = grade_class(class_set(1), [folder / "s000.txt"], out, RunOptions(resume=True))
     assert (again.graded, again.rejected) == (1, 0)
     assert list((out / "rejected").iterdir()) == []
+
+
+def test_one_sheet_with_a_folder_per_student(tmp_path: Path) -> None:
+    folder = tmp_path / "downloads"
+    for name in ("ann", "bob"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "answers.txt").write_text(
+            submission_text(None, right_answers(3)), "utf-8")
+    result = grade_class(one_sheet(), find_submissions([folder]), tmp_path / "out", OPTIONS,
+                         root=folder)
+    assert [(r.student, r.source, r.status) for r in result.reports] == [
+        ("ann", "ann/answers.txt", "graded"), ("bob", "bob/answers.txt", "graded")]
+
+
+def test_sources_from_several_folders_keep_their_folder(tmp_path: Path) -> None:
+    (tmp_path / "set.json").write_text(class_set(2).dumps(), "utf-8")
+    for section in ("secA", "secB"):
+        (tmp_path / section).mkdir()
+        (tmp_path / section / "answers.txt").write_bytes(b"\xff")
+    out = tmp_path / "out"
+    done = CliRunner().invoke(root, ["grade", str(tmp_path / "set.json"), str(tmp_path / "secA"),
+                                     str(tmp_path / "secB"), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "rejected secA/answers.txt: secA/answers.txt, line 1: not UTF-8" in done.output
+    assert len(list((out / "rejected").glob("*.json"))) == 2
+
+
+def test_ids_differing_in_case_or_spelling_get_their_own_reports(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    ids = ["ann lee", "ann_lee-e4959174", "S001", "s001"]
+    for i, student in enumerate(ids):
+        (folder / f"{i}.txt").write_text(submission_text(student, right_answers(3)), "utf-8")
+    out = tmp_path / "out"
+    result = grade_class(one_sheet(), find_submissions([folder]), out, OPTIONS)
+    assert [r.student for r in result.reports] == ids
+    names = [p.name.casefold() for p in out.glob("*.json")]
+    assert len(names) == len(set(names)) == 4
+
+
+def test_a_student_rejected_later_loses_the_old_report(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(submission_text("s000", right_answers(2)), "utf-8")
+    out = tmp_path / "out"
+    grade_class(class_set(1), find_submissions([folder]), out, OPTIONS)
+    assert (out / "s000.md").exists()
+    (folder / "b.txt").write_text(submission_text("s000", right_answers(2)), "utf-8")
+    again = grade_class(class_set(1), find_submissions([folder]), out, OPTIONS)
+    assert again.rejected == 2
+    assert not (out / "s000.md").exists() and not (out / "s000.json").exists()
+
+
+def test_a_link_in_a_submission_folder_is_rejected_unread(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("q1: top secret\n", "utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "s000.txt").symlink_to(secret)
+    result = grade_class(class_set(1), find_submissions([folder]), tmp_path / "out", OPTIONS)
+    assert result.reports[0].status == "rejected"
+    assert "a symbolic link" in result.reports[0].problems[0]
+    assert "top secret" not in (tmp_path / "out" / "rejected" / "s000.txt.md").read_text()

@@ -4,6 +4,7 @@ variant.  Arbitrary bytes only ever give a submission or a SubmissionError."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,31 @@ def test_answers_written_one_per_line_read_back(answers: dict[str, str]) -> None
     assert {a.question: a.text for a in read(text).answers} == answers
     as_json = json.dumps({"answers": answers})
     assert {a.question: a.text for a in read(as_json, "s.json").answers} == answers
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"n": ' + "1" * 5001 + ', "answers": {}}', "too deep or too large"),
+    ('{"student": "a", "student": "b", "answers": {}}', "'student' is given more than once"),
+])
+def test_crafted_json_is_refused(text: str, message: str) -> None:
+    with pytest.raises(SubmissionError, match=message):
+        read(text, "a.json")
+
+
+def test_a_key_like_an_internal_marker_is_only_a_bad_answer() -> None:
+    submission = read('{"answers": {"\\u0000repeated": 5, "q1": "x"}}', "a.json")
+    assert submission.problems == ('"\x00repeated": an answer must be a string',)
+    assert [a.question for a in submission.answers] == ["q1"]
+
+
+def test_links_and_pipes_are_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("q1: top secret\n", "utf-8")
+    link = tmp_path / "s001.txt"
+    link.symlink_to(secret)
+    with pytest.raises(SubmissionError, match=r"s001\.txt: a symbolic link"):
+        read_submission(link)
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(SubmissionError, match=r"pipe\.txt: not a regular file"):
+        read_submission(pipe)
