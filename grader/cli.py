@@ -258,8 +258,9 @@ _GRADE_HELP = """Grade a class's submissions: a report per student and a gradebo
 \b
 SUBMISSION is a submission file or a folder of them (searched recursively;
 hidden files are skipped). Each file names its student ("student: ID", or
-"student" in JSON), or is named after the student id (s001.txt); a set with
-one variant needs no id. Answers are graded exactly on worker processes under
+"student" in JSON), or it or its folder is named after the student id
+(s001.txt, s001/answers.txt); with a set of one variant any id will do.
+Symbolic links are never followed. Answers are graded exactly on worker processes under
 CPU, memory and time caps, --jobs at a time.
 
 \b

@@ -51,7 +51,7 @@ options and matcalc as a wheel (installed by setup.sh when Gradescope builds the
 image). Upload it under the assignment's Configure Autograder page ("Zip file
 upload"). Each student uploads answers.txt or answers.json (see matcalc validate);
 with a per-student set, the variant is found from the Gradescope account's
-e-mail, matched against the roster's e-mail column (or id).
+e-mail (then its student id), matched against the roster's e-mail and id.
 
 \b
 Example:
