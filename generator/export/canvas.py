@@ -14,9 +14,9 @@ exercises are asked at concrete numbers (:mod:`generator.export.instances`); the
 export list them.
 
 Tolerance: an answer ``a`` to an entry whose exact value is ``v`` scores if
-``|a - v| <= min(max(TOLERANCE * |v|, FLOOR), CAP)``, that is, if it is right to 4 significant
-figures (any number below ``FLOOR`` in size passes as 0), but never by half a unit or more, so
-a whole-number answer never accepts its neighbour.  The bounds are printed with
+``|a - v| <= max(TOLERANCE * |v|, FLOOR)``, that is, if it is right to 4 significant figures
+(any number below ``FLOOR`` in size passes as 0); for a whole number the margin is at most
+``CAP``, so that 2001 is never accepted for 2000.  The bounds are printed with
 :data:`DIGITS` significant digits, rounded outwards, so the exact value is always inside.
 
 Every item records where it came from (the exercise, its variant, seed, family, difficulty and
@@ -59,7 +59,8 @@ NON_CC_FOLDER = "non_cc_assessments"
 TOLERANCE = Fraction(1, 2000)
 #: Absolute tolerance for values near 0.
 FLOOR = Fraction(1, 2_000_000)
-#: Largest tolerance: below half a unit, so 2001 is not accepted for 2000.
+#: Largest tolerance for a whole-number value: below half a unit, so 2001 is not accepted for
+#: 2000 (students are told to enter whole numbers exactly).
 CAP = Fraction(49, 100)
 #: Significant digits of the printed value and bounds.
 DIGITS = 12
@@ -67,11 +68,11 @@ DIGITS = 12
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: Longest quiz title Canvas keeps.
 TITLE_LENGTH = 255
-ANSWER_HINT = ("Type a number: exactly, or rounded to at least 4 significant figures "
-               "(a fraction such as 1/3 as a decimal, 0.3333).")
+ANSWER_HINT = ("Type a number: a whole number exactly, any other rounded to at least 4 "
+               "significant figures (a fraction such as 1/3 as a decimal, 0.3333).")
 TOLERANCE_NOTE = (
     "Canvas accepts an entry within 0.05% of its exact value (4 significant figures), or "
-    "within 0.0000005 of it for values smaller than 0.001, but never 0.49 or more away; "
+    "within 0.0000005 of it for values smaller than 0.001; whole numbers must be exact; "
     "each exercise is worth 1 point, split equally between the entries of its answer.")
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -197,7 +198,9 @@ def _item(exercise_set: ExerciseSet, quiz: _Quiz, position: int, exercise: Exerc
 def bounds(value: Fraction) -> tuple[str, str]:
     """The accepted range for an entry of exact value ``value``, as printed decimals that
     contain it (lower rounded down, upper rounded up)."""
-    margin = min(max(TOLERANCE * abs(value), FLOOR), CAP)
+    margin = max(TOLERANCE * abs(value), FLOOR)
+    if value.denominator == 1:
+        margin = min(margin, CAP)
     return (_decimal(value - margin, DIGITS, ROUND_FLOOR),
             _decimal(value + margin, DIGITS, ROUND_CEILING))
 
@@ -265,7 +268,9 @@ def _assessment_meta(exercise_set: ExerciseSet, quiz: _Quiz, version: str) -> et
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{CANVAS_NS} {CANVAS_XSD}")
     points = str(len(quiz.instances))
     description = etree.Element("div")
-    _html(description, "p").text = quiz.title
+    title = _html(description, "p")
+    title.text = quiz.title
+    title.set("class", "tex2jax_ignore mathjax_ignore")  # a title is never typeset as math
     _html(description, "p").text = TOLERANCE_NOTE
     _html(description, "p").text = _clean(
         f"Made by matcalc {version} from set seed {exercise_set.seed}, variant "

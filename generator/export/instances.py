@@ -197,7 +197,8 @@ def _defined(function: n.Node, point: Point) -> bool:
 def _off_kinks(breaks: list[n.Node], point: Point) -> bool:
     for argument in breaks:
         value = _value(argument, point)
-        if value is None or any(abs(v) < Fraction(1, 10**9) for v in value.data):
+        # exact values are Fractions, others mpf: compare both with an int
+        if value is None or any(abs(v) * 10**9 < 1 for v in value.data):
             return False
     return True
 

@@ -92,6 +92,9 @@ def _notes(counts: dict[str, int]) -> tuple[str, ...]:
             f"{counts['explicit']} explicit exercise(s) exported as STACK questions; importing "
             "them needs the STACK question type (qtype_stack) on the Moodle site")
     notes.append(f"numeric blanks accept answers within {_decimal(TOLERANCE)} × max(1, |value|)")
+    notes.append("Moodle gives a cloze question one mark per blank: set each question's "
+                 "maximum mark in the quiz (e.g. to 1) so that large matrices don't outweigh "
+                 "the rest")
     return tuple(notes)
 
 
@@ -121,7 +124,7 @@ def _category(family: str) -> etree._Element:
     _text(question, "category", f"$course$/top/matcalc/{family.replace('/', '//')}")
     known = registry().get(family)
     title = known.title if known is not None else family
-    _text(question, "info", f"<p>{_user(title)}</p>", html_format=True)
+    _text(question, "info", f"<p>{_user_span(title)}</p>", html_format=True)
     return question
 
 
@@ -384,8 +387,8 @@ def _castext_safe(text: str) -> str:
 
 def _context(exercise_set: ExerciseSet, variant: Variant) -> str:
     who = variant.id if not variant.name else f"{variant.name} ({variant.id})"
-    return (f'<p class="matcalc-context"><em>{_user(exercise_set.title)}</em> · '
-            f"{_user(who)}</p>")
+    return (f'<p class="matcalc-context"><em>{_user_span(exercise_set.title)}</em> · '
+            f"{_user_span(who)}</p>")
 
 
 def _steps_html(exercise: Exercise) -> str:
@@ -401,6 +404,12 @@ def _user(text: str) -> str:
     """Plain text for HTML: escaped, and with the characters that Moodle's cloze parser, STACK's
     castext or MathJax would act on written as character references."""
     return html.escape(text, quote=False).translate(_USER_ENTITIES)
+
+
+def _user_span(text: str) -> str:
+    """Names and titles: escaped, and marked for MathJax to leave alone (the browser decodes
+    the character references before MathJax reads the page)."""
+    return f'<span class="nolink tex2jax_ignore mathjax_ignore">{_user(text)}</span>'
 
 
 def _escape(latex: str) -> str:

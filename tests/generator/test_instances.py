@@ -148,6 +148,15 @@ def test_kinks_and_undefined_points_are_avoided() -> None:
         assert np.all(stated(logs)["x"] > 0), seed
 
 
+def test_kinks_with_irrational_arguments_are_avoided() -> None:
+    for seed in range(10):  # max(exp(w), exp(x)) has its kink where exp(w) - exp(x) = 0
+        instance = numeric_instance(exercise(
+            "w[n], x[n]", "w", "sum(max(exp(w), exp(x)))",
+            "(step(exp(w) - exp(x)) .* exp(w))^T", seed=seed))
+        values = stated(instance)
+        assert np.all(values["w"] != values["x"]), seed
+
+
 def test_the_same_exercise_gives_the_same_instance_and_seeds_differ() -> None:
     source, _ = CASES["quadratic form x^T A x"]
     assert numeric_instance(source) == numeric_instance(source)
