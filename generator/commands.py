@@ -6,22 +6,27 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from generator.families import registry
-from generator.family import GenerationError
 from generator.layout import LAYOUTS
-from generator.render import RenderError, render
-from generator.sets import SetOptions, Student, make_set, read_roster
 from grader.exercise_set import FORMS, ExerciseSet, ExerciseSetError
 from grader.files import write_atomically
+
+if TYPE_CHECKING:
+    from generator.sets import SetOptions, Student
+
+# The families, sets and rendering are imported by the commands that use them: every other
+# command (a Gradescope run of matcalc autograde, say) starts without loading them.
 
 
 @click.command("families")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def families_command(as_json: bool) -> None:
     """List the exercise families: name, title, difficulties, forms and source."""
+    from generator.families import registry
+
     rows = [{"name": f.name, "title": f.title, "difficulties": list(f.difficulties),
              "forms": list(f.forms), "source": f.source} for f in registry().values()]
     if as_json:
@@ -73,6 +78,8 @@ The roster is a CSV of id,name[,email] rows (a header row is allowed).
 def generate_command(families: tuple[str, ...], difficulty: int | None, form: str, count: int,
                      seed: int, layout: str, roster: Path | None, title: str,
                      jobs: int | None, output: Path) -> None:
+    from generator.sets import SetOptions
+
     options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
                          title)
     exercise_set = _make(options, roster, jobs)
@@ -84,6 +91,9 @@ def generate_command(families: tuple[str, ...], difficulty: int | None, form: st
 
 def _make(options: SetOptions, roster: Path | None, jobs: int | None) -> ExerciseSet:
     """Generate (and verify) a set, with a progress bar for a class."""
+    from generator.family import GenerationError
+    from generator.sets import make_set, read_roster
+
     try:
         students: list[Student] = read_roster(roster) if roster else []
         total = max(1, len(students))
@@ -110,6 +120,8 @@ class _NoBar:
 
 def _render_set(exercise_set: ExerciseSet, directory: Path, kinds: tuple[str, ...],
                 split: bool) -> None:
+    from generator.render import RenderError, render
+
     try:
         rendered = render(exercise_set, directory, kinds=kinds, split=split,
                           progress=lambda step: click.echo(f"{step}…", err=True))
@@ -176,6 +188,8 @@ def worksheet_command(families: tuple[str, ...], difficulty: int | None, form: s
     output/solutions.pdf. With --roster, every student gets a personalised
     sheet, split into output/<student-id>/.
     """
+    from generator.sets import SetOptions
+
     options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
                          title)
     exercise_set = _make(options, roster, jobs)
