@@ -53,10 +53,15 @@ def gradescope_package(exercise_set: ExerciseSet,
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     variants = len(exercise_set.variants)
-    roster = (f"{variants} variants: each submission is graded against its student's own, "
-              "found from the Gradescope account's e-mail (or the roster id)"
-              if variants > 1 else "one variant, shared by every student")
-    return Export(out.getvalue(), (roster,))
+    notes = [f"{variants} variants: each submission is graded against its student's own, "
+             "found from the Gradescope account's e-mail (then its student id)"
+             if variants > 1 else "one variant, shared by every student"]
+    missing = sum(not v.email for v in exercise_set.variants)
+    if variants > 1 and missing:
+        notes.append(f"{missing} of the roster's students have no e-mail: their Gradescope "
+                     "accounts can only be matched by student id (sid), so give the roster an "
+                     "email column if the ids differ from Gradescope's")
+    return Export(out.getvalue(), tuple(notes))
 
 
 def _script(name: str) -> bytes:

@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = CliRunner().invoke(cli, ["export", "gradescope", str(folder / "set.json"), "-o",
                                     str(folder / "autograder.zip"), "--points", "2"])
     assert done.exit_code == 0, done.output
-    assert f"{STUDENTS} variants" in done.output
+    assert f"{STUDENTS} variants" in done.output and "no e-mail" not in done.output
     return folder / "autograder.zip"
 
 
@@ -158,3 +159,14 @@ def test_the_same_set_gives_the_same_zip(package: Path, tmp_path: Path) -> None:
                                     "-o", str(again), "--points", "2"])
     assert done.exit_code == 0, done.output
     assert again.read_bytes() == package.read_bytes()
+
+
+def test_a_roster_without_emails_is_pointed_out(tmp_path: Path) -> None:
+    exercise_set = class_set(2)
+    bare = replace(exercise_set, variants=tuple(replace(v, email="")
+                                                for v in exercise_set.variants))
+    (tmp_path / "set.json").write_text(bare.dumps(), "utf-8")
+    done = CliRunner().invoke(cli, ["export", "gradescope", str(tmp_path / "set.json"), "-o",
+                                    str(tmp_path / "a.zip")])
+    assert done.exit_code == 0, done.output
+    assert "2 of the roster's students have no e-mail" in done.output
