@@ -175,7 +175,7 @@ def validate_command(set_path: Path, answers: str, student: str | None, as_json:
         read_bytes,
     )
 
-    exercise_set = _load_set(set_path)
+    exercise_set = load_set(set_path)
     try:
         check_keys(exercise_set)
     except MatcalcError as problem:
@@ -314,7 +314,7 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
     from grader.pool import Caps
     from grader.report import StudentReport
 
-    exercise_set = _load_set(set_path)
+    exercise_set = load_set(set_path)
     try:
         sources = find_submissions(list(submissions), exclude=directory)
     except MatcalcError as problem:
@@ -386,7 +386,8 @@ def autograde_command(root: Path | None) -> None:
     sys.exit(main(root))
 
 
-def _load_set(path: Path) -> ExerciseSet:
+def load_set(path: Path) -> ExerciseSet:
+    """An exercise set for a command: a usage error (exit 2) naming the place if unreadable."""
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as problem:

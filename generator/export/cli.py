@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from generator.export.common import Export
-from grader.cli import grading_options
+from grader.cli import grading_options, load_set
 from grader.errors import MatcalcError
 from grader.exercise_set import ExerciseSet
 from grader.files import write_atomically
@@ -24,16 +25,14 @@ def export_group() -> None:
     """
 
 
-def _load(path: Path) -> ExerciseSet:
+def _export(set_path: Path, output: Path, build: Callable[[ExerciseSet], Export],
+            what: str) -> None:
+    """Read the set, build the export, write it atomically and print its notes."""
+    exercise_set = load_set(set_path)
     try:
-        return ExerciseSet.loads(path.read_text("utf-8"), str(path))
-    except (OSError, UnicodeDecodeError) as problem:
-        raise click.UsageError(f"{path}: can't read the set ({problem})") from None
+        export = build(exercise_set)
     except MatcalcError as problem:
-        raise click.UsageError(str(problem)) from None
-
-
-def _write(output: Path, export: Export, what: str) -> None:
+        raise click.ClickException(str(problem)) from None
     write_atomically(output, export.data)
     for note in export.notes:
         click.echo(f"note: {note}", err=True)
@@ -71,14 +70,10 @@ def gradescope_command(set_path: Path, output: Path, partial_credit: bool, point
     from grader.autograder import AutograderOptions
     from grader.pool import Caps
 
-    exercise_set = _load(set_path)
     options = AutograderOptions(partial_credit, points, Caps(wall_seconds=timeout,
                                                              cpu_seconds=timeout))
-    try:
-        export = gradescope_package(exercise_set, options)
-    except MatcalcError as problem:
-        raise click.ClickException(str(problem)) from None
-    _write(output, export, "Gradescope autograder")
+    _export(set_path, output, lambda exercise_set: gradescope_package(exercise_set, options),
+            "Gradescope autograder")
 
 
 _CANVAS_HELP = """A Canvas quiz package (QTI 1.2, Canvas's flavour) for SET.json.
@@ -107,12 +102,7 @@ Example:
 def canvas_command(set_path: Path, output: Path) -> None:
     from generator.export.canvas import canvas_package
 
-    exercise_set = _load(set_path)
-    try:
-        export = canvas_package(exercise_set)
-    except MatcalcError as problem:
-        raise click.ClickException(str(problem)) from None
-    _write(output, export, "Canvas QTI 1.2 package")
+    _export(set_path, output, canvas_package, "Canvas QTI 1.2 package")
 
 
 _MOODLE_HELP = """A Moodle XML quiz for SET.json, with a question category per family.
@@ -142,9 +132,4 @@ Example:
 def moodle_command(set_path: Path, output: Path) -> None:
     from generator.export.moodle import moodle_quiz
 
-    exercise_set = _load(set_path)
-    try:
-        export = moodle_quiz(exercise_set)
-    except MatcalcError as problem:
-        raise click.ClickException(str(problem)) from None
-    _write(output, export, "Moodle XML quiz")
+    _export(set_path, output, moodle_quiz, "Moodle XML quiz")
