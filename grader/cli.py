@@ -319,6 +319,7 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
         sources = find_submissions(list(submissions), exclude=directory)
     except MatcalcError as problem:
         raise click.UsageError(str(problem)) from None
+    sources = [s for s in sources if s.resolve() != set_path.resolve()]  # the set sits beside
     if not sources:
         raise click.UsageError("no submission files found in " +
                                ", ".join(str(s) for s in submissions))

@@ -85,3 +85,12 @@ def test_the_command_writes_the_format_asked_for(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert table(book.read_text("utf-8"))[2] == ["Student 0", "", "s000", "s000@uni.example",
                                                  "", "3"]
+
+
+def test_a_set_beside_the_submissions_is_not_one(tmp_path: Path) -> None:
+    (tmp_path / "set.json").write_text(class_set(2).dumps(), "utf-8")
+    (tmp_path / "s000.txt").write_text(submission_text(None, right_answers(2)), "utf-8")
+    done = CliRunner().invoke(root, ["grade", str(tmp_path / "set.json"), str(tmp_path),
+                                     "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    assert "graded 1, reused 0 from an earlier run, rejected 0" in done.output
