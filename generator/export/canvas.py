@@ -33,12 +33,12 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR
 from fractions import Fraction
 
 from lxml import etree
 
-from generator.export.common import Export, ExportError, matcalc_version
+from generator.export.common import Export, ExportError, decimal_text, matcalc_version
 from generator.export.instances import NumericInstance, numeric_instance
 from grader.exercise_set import Exercise, ExerciseSet, Variant
 
@@ -171,7 +171,7 @@ def _item(exercise_set: ExerciseSet, quiz: _Quiz, position: int, exercise: Exerc
         ("matcalc_values", "; ".join(
             [f"{s} = {v}" for s, v in instance.sizes]
             + [f"{name} = {text}" for name, text in instance.values])),
-        ("matcalc_value", str(value) if instance.exact else f"{_decimal(value, 30)} (rounded)"),
+        ("matcalc_value", str(value) if instance.exact else f"{decimal_text(value, 30)} (rounded)"),
     ]
     _metadata(_sub(_sub(item, "itemmetadata"), "qtimetadata"), fields)
     presentation = _sub(item, "presentation")
@@ -186,7 +186,7 @@ def _item(exercise_set: ExerciseSet, quiz: _Quiz, position: int, exercise: Exerc
     _sub(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
     condition = _sub(processing, "respcondition", **{"continue": "No"})
     either = _sub(_sub(condition, "conditionvar"), "or")
-    _sub(either, "varequal", respident="response1").text = _decimal(value, DIGITS)
+    _sub(either, "varequal", respident="response1").text = decimal_text(value, DIGITS)
     low, high = bounds(value)
     both = _sub(either, "and")
     _sub(both, "vargte", respident="response1").text = low
@@ -201,8 +201,8 @@ def bounds(value: Fraction) -> tuple[str, str]:
     margin = max(TOLERANCE * abs(value), FLOOR)
     if value.denominator == 1:
         margin = min(margin, CAP)
-    return (_decimal(value - margin, DIGITS, ROUND_FLOOR),
-            _decimal(value + margin, DIGITS, ROUND_CEILING))
+    return (decimal_text(value - margin, DIGITS, ROUND_FLOOR),
+            decimal_text(value + margin, DIGITS, ROUND_CEILING))
 
 
 def _question_html(exercise: Exercise, instance: NumericInstance, row: int, col: int) -> str:
@@ -349,17 +349,7 @@ def _quiz_title(exercise_set: ExerciseSet, variant: Variant, single: bool) -> st
 
 def _points(count: int) -> str:
     """1/count as a decimal (10 places at most): the entries of an exercise add up to 1."""
-    return _decimal(Fraction(1, count), 10)
-
-
-def _decimal(value: Fraction, digits: int, rounding: str = ROUND_HALF_EVEN) -> str:
-    """``value`` to ``digits`` significant digits, in plain notation (no exponent)."""
-    context = Context(prec=digits, rounding=rounding)
-    number = context.divide(Decimal(value.numerator), Decimal(value.denominator))
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return decimal_text(Fraction(1, count), 10)
 
 
 def _safe(text: str) -> str:

@@ -24,7 +24,6 @@ can be rebuilt.  The same set always gives the same bytes.
 
 from __future__ import annotations
 
-import decimal
 import html
 import json
 import re
@@ -33,7 +32,7 @@ from typing import Any
 
 from lxml import etree
 
-from generator.export.common import Export, ExportError, matcalc_version
+from generator.export.common import Export, ExportError, decimal_text, matcalc_version
 from generator.export.instances import NumericInstance, numeric_instance
 from generator.families import registry
 from grader.errors import MatcalcError
@@ -91,7 +90,8 @@ def _notes(counts: dict[str, int]) -> tuple[str, ...]:
         notes.append(
             f"{counts['explicit']} explicit exercise(s) exported as STACK questions; importing "
             "them needs the STACK question type (qtype_stack) on the Moodle site")
-    notes.append(f"numeric blanks accept answers within {_decimal(TOLERANCE)} × max(1, |value|)")
+    tolerance = decimal_text(TOLERANCE, DIGITS)
+    notes.append(f"numeric blanks accept answers within {tolerance} × max(1, |value|)")
     notes.append("Moodle gives a cloze question one mark per blank: set each question's "
                  "maximum mark in the quiz (e.g. to 1) so that large matrices don't outweigh "
                  "the rest")
@@ -242,21 +242,7 @@ def _blanks(answer: tuple[tuple[Fraction, ...], ...]) -> str:
 
 def _blank(value: Fraction) -> str:
     tolerance = TOLERANCE * max(Fraction(1), abs(value))
-    return f"{{1:NUMERICAL:={_decimal(value)}:{_decimal(tolerance, 3)}}}"
-
-
-def _decimal(value: Fraction, digits: int = DIGITS) -> str:
-    """Fixed-point decimal, exact for integers, else rounded to ``digits`` significant digits."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    with decimal.localcontext() as context:
-        context.prec = digits
-        context.rounding = decimal.ROUND_HALF_EVEN
-        number = decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator)
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return f"{{1:NUMERICAL:={decimal_text(value, DIGITS)}:{decimal_text(tolerance, 3)}}}"
 
 
 def _values_html(instance: NumericInstance) -> str:
@@ -267,7 +253,7 @@ def _values_html(instance: NumericInstance) -> str:
 
 def _grid_latex(answer: tuple[tuple[Fraction, ...], ...], exact: bool) -> str:
     def entry(value: Fraction) -> str:
-        return print_latex(n.Number(value)) if exact else _decimal(value)
+        return print_latex(n.Number(value)) if exact else decimal_text(value, DIGITS)
 
     if len(answer) == 1 and len(answer[0]) == 1:
         return entry(answer[0][0])
