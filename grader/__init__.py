@@ -14,6 +14,7 @@ from grader.language import (
     parse_declarations,
     print_ascii,
     print_latex,
+    read,
 )
 from grader.verdict import CheckOptions, Interpretation, Mistake, Verdict
 
@@ -33,4 +34,5 @@ __all__ = [
     "parse_declarations",
     "print_ascii",
     "print_latex",
+    "read",
 ]

@@ -16,7 +16,7 @@ from grader.evaluation import Mat
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
 from grader.language.limits import DEFAULT_LIMITS, Limits
-from grader.language.parser import parse, parse_declarations
+from grader.language.parser import parse, parse_declarations, read
 from grader.language.printing import print_ascii, print_latex
 from grader.verdict import CheckOptions, Interpretation, Layout, Mistake, Verdict
 
@@ -45,12 +45,13 @@ def check(
     key = expected if isinstance(expected, n.Node) else parse_key(expected, declarations)
     expected_shape = key.typed_shape
     try:
-        tree = parse(answer, declarations, expected=expected_shape)
+        answer_reading = read(answer, declarations, expected=expected_shape)
     except ParseError as problem:
         return Verdict("invalid", 0.0, expected_shape, None, problem.code, str(problem), None,
                        "could not be read")
+    tree = answer_reading.tree
     shape = tree.typed_shape
-    seen = Interpretation(print_ascii(tree), print_latex(tree))
+    seen = Interpretation(print_ascii(tree), print_latex(tree), answer_reading.messages)
 
     def verdict(status: str, score: float, note: str | None, feedback: str, method: str) -> Verdict:
         return Verdict(status, score, expected_shape, shape, note, feedback, seen,  # type: ignore[arg-type]

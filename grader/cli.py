@@ -12,7 +12,13 @@ import click
 from grader.errors import MatcalcError, ParseError
 from grader.exercise_set import ExerciseSet
 from grader.gradebook import FORMATS as GRADEBOOK_FORMATS
-from grader.language import Declarations, parse, parse_declarations, print_ascii, print_latex
+from grader.language import (
+    Declarations,
+    parse_declarations,
+    print_ascii,
+    print_latex,
+    read,
+)
 
 _PARSE_HELP = """Show how matcalc reads an answer: canonical ASCII, LaTeX and shape.
 
@@ -42,23 +48,26 @@ def parse_command(text: str, given: str, as_json: bool) -> None:
     text = _text(text)
     declarations = _declarations(given)
     try:
-        tree = parse(text, declarations)
+        answer = read(text, declarations)
     except ParseError as problem:
         if as_json:
             click.echo(json.dumps({"valid": False, "ascii": None, "latex": None, "shape": None,
-                                   "error": str(problem)}, ensure_ascii=False))
+                                   "notes": [], "error": str(problem)}, ensure_ascii=False))
         else:
             click.echo(f"invalid: {problem}", err=True)
         sys.exit(1)
+    tree = answer.tree
     shape = tree.typed_shape
     result = {"valid": True, "ascii": print_ascii(tree), "latex": print_latex(tree),
-              "shape": shape.as_strings(), "error": None}
+              "shape": shape.as_strings(), "notes": list(answer.messages), "error": None}
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
     else:
         click.echo(f"ascii:  {result['ascii']}")
         click.echo(f"latex:  {result['latex']}")
         click.echo(f"shape:  {shape.describe()}")
+        for message in answer.messages:
+            click.echo(f"note:   {message}")
 
 
 _CHECK_HELP = """Grade ANSWER against the key EXPECTED, exactly, and explain the verdict.
@@ -126,6 +135,8 @@ def check_command(
         if verdict.interpreted_as is not None:
             click.echo(f"read as:  {verdict.interpreted_as.ascii}")
             click.echo(f"latex:    {verdict.interpreted_as.latex}")
+            for message in verdict.interpreted_as.notes:
+                click.echo(f"reading:  {message}")
         if verdict.answer_shape is not None and verdict.expected_shape is not None:
             click.echo(f"shape:    {verdict.answer_shape} (expected {verdict.expected_shape})")
         if verdict.note:
@@ -196,7 +207,8 @@ def validate_command(set_path: Path, answers: str, student: str | None, as_json:
     rows: list[dict[str, object]] = []
     for exercise, (_, answer) in zip(variant.exercises, matched.answers, strict=True):
         row: dict[str, object] = {"question": exercise.id, "answer": None, "valid": False,
-                                  "ascii": None, "latex": None, "shape": None, "error": None}
+                                  "ascii": None, "latex": None, "shape": None, "notes": [],
+                                  "error": None}
         if answer is None:
             row["error"] = unanswered[exercise.id]
         else:
@@ -204,12 +216,14 @@ def validate_command(set_path: Path, answers: str, student: str | None, as_json:
             declarations = parse_declarations(exercise.given)
             expected = parse_key(exercise.answer, declarations).typed_shape
             try:
-                tree = parse(answer.text, declarations, expected=expected)
+                answer_reading = read(answer.text, declarations, expected=expected)
             except ParseError as problem:
                 row["error"] = str(problem)
             else:
+                tree = answer_reading.tree
                 row.update(valid=True, ascii=print_ascii(tree), latex=print_latex(tree),
-                           shape=tree.typed_shape.describe())
+                           shape=tree.typed_shape.describe(),
+                           notes=list(answer_reading.messages))
         rows.append(row)
     complete = all(r["valid"] for r in rows) and not matched.problems
     if as_json:
@@ -226,6 +240,8 @@ def validate_command(set_path: Path, answers: str, student: str | None, as_json:
                 click.echo(f"  read as: {row['ascii']}")
                 click.echo(f"  latex:   {row['latex']}")
                 click.echo(f"  shape:   {row['shape']}")
+                for message in row["notes"]:  # type: ignore[attr-defined]
+                    click.echo(f"  note:    {message}")
             else:
                 message = str(row["error"]).replace("\n", "\n           ")
                 click.echo(f"  {'no answer' if row['answer'] is None else 'unreadable'}: "

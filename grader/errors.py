@@ -16,7 +16,7 @@ class ParseError(MatcalcError):
 
     ``position``/``end`` index into ``text`` (the text as the user gave it); ``code`` is a stable
     machine-readable reason (``syntax``, ``unknown_name``, ``unbalanced``, ``ragged``, ``shape``,
-    ``limit``, ``character``, ``declaration``).
+    ``limit``, ``character``, ``declaration``, ``ambiguous``: two readings, both named).
     """
 
     def __init__(

@@ -108,6 +108,8 @@ def question_markdown(question: QuestionResult) -> str:
     read = verdict.get("interpreted_as")
     if read:
         lines += [f"Read as: `{_inline(read['ascii'])}`", ""]
+        for message in read.get("notes", ()):
+            lines += [f"Note: {plain(message)}", ""]
     if verdict.get("answer_shape") and verdict.get("expected_shape"):
         shown, expected = verdict["answer_shape"], verdict["expected_shape"]
         if shown != expected:

@@ -26,6 +26,9 @@ class Interpretation:
 
     ascii: str
     latex: str
+    #: Choices the reader made that the student should see: wrappers ignored, ``xy`` read as
+    #: ``x y``, a function without parentheses, a bracket of products.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class Verdict:
             "feedback": self.feedback,
             "interpreted_as": None if self.interpreted_as is None else {
                 "ascii": self.interpreted_as.ascii, "latex": self.interpreted_as.latex,
+                "notes": list(self.interpreted_as.notes),
             },
             "method": self.method,
         }

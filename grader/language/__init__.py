@@ -2,8 +2,9 @@
 
 from grader.language.declarations import Declarations
 from grader.language.limits import DEFAULT_LIMITS, Limits
-from grader.language.parser import parse, parse_declarations
+from grader.language.parser import parse, parse_declarations, read
 from grader.language.printing import print_ascii, print_latex
+from grader.language.reading import Note, Reading
 from grader.language.shapes import Dim, Shape
 
 __all__ = [
@@ -11,9 +12,12 @@ __all__ = [
     "Declarations",
     "Dim",
     "Limits",
+    "Note",
+    "Reading",
     "Shape",
     "parse",
     "parse_declarations",
     "print_ascii",
     "print_latex",
+    "read",
 ]

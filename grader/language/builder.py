@@ -16,6 +16,7 @@ from lark import Token, Transformer
 
 from grader.errors import ParseError
 from grader.language import nodes as n
+from grader.language import reading
 from grader.language.limits import Limits
 from grader.language.shapes import Dim
 
@@ -132,6 +133,7 @@ class Builder(Transformer[Token, Any]):
                 operand = _node(item)
                 index += 1
             if operator is None:
+                _after_bare_call(run[-1], operand)
                 run.append(operand)
             else:
                 left = _product(run)
@@ -200,7 +202,7 @@ class Builder(Transformer[Token, Any]):
         return n.TransposeMark(span=span_of(children))
 
     def group(self, children: list[Item]) -> n.Node:
-        return _node(children[1])
+        return _node(children[1]).with_span(span_of(children))
 
     def styled(self, children: list[Item]) -> n.Node:
         """``\\mathbf{x}`` is ``x``; ``\\mathbf{1}``/``\\mathbf{0}`` are ones and zeros."""
@@ -316,7 +318,11 @@ class Builder(Transformer[Token, Any]):
         return n.Norm(inner, p, span=where)
 
     def absolute(self, children: list[Item]) -> n.Node:
-        return n.Apply("abs", _node(children[1]), span=span_of(children))
+        where = span_of(children)
+        context = reading.current()
+        if context is not None and where is not None:
+            context.bars.add(where)
+        return n.Apply("abs", _node(children[1]), span=where)
 
     def frac(self, children: list[Item]) -> n.Node:
         return n.Div(_node(children[2]), _node(children[5]), span=span_of(children))
@@ -325,6 +331,9 @@ class Builder(Transformer[Token, Any]):
 
     def function(self, children: list[Token]) -> Token:
         (token,) = children
+        context = reading.current()
+        if context is not None and token.start_pos is not None:
+            context.call_starts.add(token.start_pos)
         text = token.value
         if text.startswith("\\"):
             text = text[text.index("{") + 1 : text.rindex("}")] if "{" in text else text[1:]
@@ -341,6 +350,54 @@ class Builder(Transformer[Token, Any]):
         if name == "sqrt" and bare and isinstance(args[0], n.Matrix):
             raise error("only square roots have a function: write another root as a power, "
                         "as in b^(1/3)", *children)
+        node = self.apply(head, args, bare, where)
+        context = reading.current()
+        if bare and context is not None and where is not None:
+            context.bare_calls[where] = name
+            written = " ".join(context.text[where[0]:where[1]].split())
+            context.note("bare_function",
+                         f"read '{written}' as {name}({_ascii(args[0])}): without parentheses "
+                         "a function takes the factor right after it", where)
+        return node
+
+    def power_call(self, children: list[Item]) -> n.Node:
+        """``\\tanh^2(z)``: the exponent is a whole number from 2 up (``^{-1}`` is refused)."""
+        head, power = children[0], children[2]
+        assert isinstance(head, Token) and isinstance(power, Token)
+        exponent = self.number([power])
+        if not isinstance(exponent, n.Number) or exponent.value.denominator != 1 or \
+                exponent.value < 1:
+            raise error("a power written on a function must be a whole number, as in "
+                        "\\sin^2 x", power)
+        call = self.call([head, *children[3:]])
+        where = span_of(children)
+        context = reading.current()
+        if context is not None and context.notes and context.notes[-1].kind == "bare_function":
+            written = " ".join(context.text[where[0]:where[1]].split()) if where else ""
+            context.notes[-1] = reading.Note(
+                "bare_function", f"read '{written}' as {_ascii(call)}^{exponent.value}: without "
+                "parentheses a function takes the factor right after it", where)
+        return n.FunctionPower(call.with_span(where), exponent, span=where)
+
+    def function_power(self, children: list[Token]) -> Token:
+        return next(t for t in children if t.type == "NUMBER")
+
+    def inverse_call(self, children: list[Item]) -> n.Node:
+        head = children[0]
+        assert isinstance(head, Token)
+        raise error(f"{head.value}^-1 would be the inverse function, which the language doesn't "
+                    f"have; for a reciprocal write {head.value}(x)^-1 or 1 / {head.value}(x)",
+                    head, children[1])
+
+    def coefficient(self, children: list[Item]) -> n.Node:
+        """``\\cos 2x``: the number and the factor after it are the operand together."""
+        number = self.number([children[0]])  # type: ignore[list-item]
+        operand = _node(children[1])
+        return n.Mul((number, operand), span=span_of(children))
+
+    def apply(self, head: Token, args: list[n.Node], bare: bool,
+              where: tuple[int, int] | None) -> n.Node:
+        name = head.value
         if name in n.ELEMENTWISE_FUNCTIONS:
             _arity(head, args, 1)
             return n.Apply(name, args[0], span=where)
@@ -391,6 +448,36 @@ class Builder(Transformer[Token, Any]):
 
     def start(self, children: list[n.Node]) -> n.Node:
         return children[0]
+
+
+def _after_bare_call(previous: n.Node, following: n.Node) -> None:
+    """``\\sin x \\cos x`` is sin(x) cos(x), but ``tr X B`` may be tr(X B) or tr(X) B."""
+    context = reading.current()
+    if context is None or previous.span not in context.bare_calls:
+        return
+    if following.span is not None and following.span[0] in context.call_starts:
+        return
+    assert previous.span is not None
+    whole = (previous.span[0], following.span[1] if following.span else previous.span[1])
+    written = " ".join(context.text[whole[0]:whole[1]].split())
+    name = context.bare_calls[previous.span]
+    call = previous.call if isinstance(previous, n.FunctionPower) else previous
+    argument = _ascii(next(call.children()))
+    rest = _ascii(following)
+    raise error(
+        f"'{written}' is ambiguous: it can be {name}({argument} {rest}) or "
+        f"{name}({argument}) {rest}; write the parentheses",
+        previous, following, code="ambiguous",
+    )
+
+
+def _ascii(node: n.Node) -> str:
+    from grader.language.printing.ascii import print_ascii
+
+    try:
+        return print_ascii(node)
+    except Exception:  # a raw node the printer doesn't know: the caret still shows the place
+        return "…"
 
 
 def _node(item: Item | object) -> n.Node:

@@ -72,6 +72,13 @@ class Node:
         object.__setattr__(clone, "shape", shape)
         return clone
 
+    def with_span(self: N, span: tuple[int, int] | None) -> N:
+        """A copy that covers ``span`` (a group's parentheses, say)."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        object.__setattr__(clone, "span", span)
+        return clone
+
     @property
     def typed_shape(self) -> Shape:
         """The shape of a type-checked node (an error to ask before checking)."""
@@ -299,6 +306,16 @@ class Name(Node):
     """A name as written, before it is looked up in the declarations."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class FunctionPower(Node):
+    """``\\tanh^2(z)``: a power of a function's value, element-wise unless the value is a
+    scalar (the type checker decides, knowing the shape)."""
+
+    call: Node
+    exponent: Node
+    child_fields: ClassVar[tuple[str, ...]] = ("call", "exponent")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ Control characters and look-alikes that could be mistaken for a letter they are 
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from grader.errors import ParseError
@@ -18,9 +20,9 @@ _SYMBOLS = {
     "\u2212": "-", "\u2013": "-", "\u2010": "-", "\u2011": "-", "\ufe63": "-",
     "\u00d7": "\\times ", "\u00b7": "\\cdot ", "\u22c5": "\\cdot ", "\u2219": "\\cdot ",
     "\u2299": "\\odot ", "\u2218": "\\circ ", "\u2298": "\\oslash ", "\u2297": "\\otimes ",
-    "\u22a4": "\\top ", "\u221a": "\\sqrt ", "\u2016": "\\|", "\u2223": "|",
+"\u221a": "\\sqrt ", "\u2016": "\\|", "\u2223": "|",
     "\u2032": "'", "\u2019": "'", "\u00b4": "'",
-    "\u2217": "*", "\u2215": "/",
+    "\u2217": "*", "\u2215": "/", "\u2202": "\\partial ", "\u2207": "\\nabla ",
 }
 _GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
@@ -58,6 +60,33 @@ class Normalized:
             return self.origin[position]
         return self.origin[-1] + 1 if self.origin else 0
 
+    def slice(self, start: int, end: int) -> Normalized:
+        return Normalized(self.text[start:end], self.origin[start:end])
+
+    def sub(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]
+            ) -> Normalized:
+        """``re.sub`` that keeps the map: replacement text points at the start of its match."""
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for match in pattern.finditer(self.text):
+            pieces.append(self.text[last:match.start()])
+            origin.extend(self.origin[last:match.start()])
+            replacement = replace(match)
+            if replacement == match.group(0):
+                pieces.append(replacement)
+                origin.extend(self.origin[match.start():match.end()])
+            else:
+                pieces.append(replacement)
+                at = self.origin[match.start()] if match.start() < len(self.origin) else 0
+                origin.extend([at] * len(replacement))
+            last = match.end()
+        if not pieces:
+            return self
+        pieces.append(self.text[last:])
+        origin.extend(self.origin[last:])
+        return Normalized("".join(pieces), tuple(origin))
+
 
 def normalize(text: str, limits: Limits) -> Normalized:
     if len(text) > limits.max_length:
@@ -87,6 +116,9 @@ def normalize(text: str, limits: Limits) -> Normalized:
             emit("^" + (run if len(run) == 1 else f"({run})"), index)
             index = stop
             continue
+        elif ch == "\u22a4":  # ⊤: a transpose sign, also right after a name (x⊤)
+            tail = "".join(out[-3:]).rstrip()
+            emit("\\top " if tail.endswith(("^", "^{", "-")) else "^{\\top}", index)
         elif ch in _SYMBOLS:
             emit(_SYMBOLS[ch], index)
         elif ch in _GREEK:
@@ -104,7 +136,28 @@ def normalize(text: str, limits: Limits) -> Normalized:
             else:
                 raise ParseError(_refusal(ch), text=text, position=index, code="character")
         index += 1
-    return Normalized("".join(out), tuple(origin))
+    return latex_forms(Normalized("".join(out), tuple(origin)))
+
+
+# LaTeX spellings the grammar's terminals don't list, rewritten to ones they do.  Spacing first:
+# `^{\,T}` must meet the transpose pattern as `^{T}`.
+_SPACING = re.compile(r"(\\\\)|\\[,;:! ]|\\q?quad(?![A-Za-z])|~")
+_PRIME = re.compile(r"\^\s*\{\s*\\prime\s*\}|\^\s*\\prime(?![A-Za-z])|\\prime(?![A-Za-z])")
+# `\mathbf x`, `\vec x`, `\boldsymbol\mu`: a style command's argument is one letter or command.
+_BARE_STYLE = re.compile(
+    r"\\(mathbf|boldsymbol|bm|vec|mathrm|mathit|mathsf|mathnormal|textbf|textit|textrm)"
+    r"(?![A-Za-z])\s*(\\[A-Za-z]+|[A-Za-z0-9])")
+# `{\bf x}`, `{\rm d}`: old font switches, which change nothing here.
+_FONT_SWITCH = re.compile(r"\\(bf|it|sf|rm|boldmath)(?![A-Za-z])(?!\s*\{)")
+
+
+def latex_forms(text: Normalized) -> Normalized:
+    if "\\" not in text.text and "~" not in text.text:
+        return text
+    text = text.sub(_SPACING, lambda m: m.group(1) or " ")
+    text = text.sub(_PRIME, lambda m: "'")
+    text = text.sub(_BARE_STYLE, lambda m: f"\\{m.group(1)}{{{m.group(2)}}}")
+    return text.sub(_FONT_SWITCH, lambda m: " ")
 
 
 def _refusal(ch: str) -> str:

@@ -18,11 +18,13 @@ from grader.errors import ParseError
 from grader.language import nodes as n
 from grader.language.builder import FUNCTION_NAMES, Builder
 from grader.language.declarations import Declarations, build_declarations
-from grader.language.lexing import BracketMatcher
+from grader.language.lexing import TokenStream
 from grader.language.limits import DEFAULT_LIMITS, Limits
 from grader.language.normalize import Normalized, normalize
+from grader.language.reading import Note, Reading, ReadingContext, reading
 from grader.language.shapes import Shape
 from grader.language.typecheck import check
+from grader.language.wrappers import strip_wrappers
 
 _FORBIDDEN_COMMANDS = ("input", "include", "write", "immediate", "openin", "openout", "read",
                        "def", "let", "catcode", "csname", "usepackage", "special")
@@ -39,7 +41,7 @@ def _lark(limits: Limits) -> Lark:
         grammar,
         parser="lalr",
         lexer="basic",
-        postlex=BracketMatcher(),
+        postlex=TokenStream(),
         transformer=Builder(limits),
         start=["start", "declarations"],
     )
@@ -57,6 +59,17 @@ def parse(
     ``expected``: the shape the answer should have, used only to size a bare ``I``, ``\\mathbf{1}``
     or ``\\mathbf{0}`` that nothing else in the text sizes.
     """
+    return read(text, given, limits=limits, expected=expected).tree
+
+
+def read(
+    text: str,
+    given: str | Declarations = "",
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    expected: Shape | None = None,
+) -> Reading:
+    """Like :func:`parse`, with the notes for the echo: what was stripped, what was flagged."""
     if not isinstance(text, str):
         raise ParseError("an answer must be text", code="syntax")
     declarations = given if isinstance(given, Declarations) else parse_declarations(given, limits)
@@ -72,7 +85,7 @@ _CACHED_LENGTH = 400
 
 @functools.lru_cache(maxsize=8192)
 def _parse_cached(text: str, declarations: Declarations, limits: Limits,
-                  expected: Shape | None) -> n.Node:
+                  expected: Shape | None) -> Reading:
     return _parse(text, declarations, limits, expected)
 
 
@@ -82,18 +95,27 @@ def clear_cache() -> None:
 
 
 def _parse(text: str, declarations: Declarations, limits: Limits,
-           expected: Shape | None) -> n.Node:
+           expected: Shape | None) -> Reading:
     normalized = _normalize(text, limits)
     if not normalized.text.strip():
         raise ParseError("the answer is empty", text=text, code="syntax")
+    normalized, stripped = strip_wrappers(normalized)
+    if not normalized.text.strip():
+        raise ParseError("the answer is empty", text=text, code="syntax")
+    context = ReadingContext(declarations, normalized.text)
     try:
-        tree: n.Node = _lark(limits).parse(normalized.text, start="start")  # type: ignore[assignment]
-        if tree.depth > limits.max_depth:
-            raise ParseError(
-                f"the expression is nested too deeply (the limit is {limits.max_depth} levels)",
-                position=0, code="limit",
-            )
-        return check(tree, declarations, limits, expected)
+        with reading(context):
+            tree: n.Node = _lark(limits).parse(normalized.text, start="start")  # type: ignore[assignment]
+            if tree.depth > limits.max_depth:
+                raise ParseError(
+                    f"the expression is nested too deeply (the limit is {limits.max_depth} "
+                    "levels)",
+                    position=0, code="limit",
+                )
+            typed = check(tree, declarations, limits, expected, context)
+        notes = dict.fromkeys([*stripped, *(_note_in_original(note, normalized)
+                                            for note in context.notes)])
+        return Reading(typed, tuple(notes))
     except ParseError as problem:
         raise _in_original(problem, text, normalized) from None
     except UnexpectedInput as problem:
@@ -135,6 +157,14 @@ def _normalize(text: str, limits: Limits) -> Normalized:
         raise
 
 
+def _note_in_original(note: Note, normalized: Normalized) -> Note:
+    if note.span is None:
+        return note
+    start, end = note.span
+    return Note(note.kind, note.message,
+                (normalized.to_original(start), normalized.to_original(max(start, end - 1)) + 1))
+
+
 def _in_original(
     problem: ParseError, text: str, normalized: Normalized, code: str | None = None
 ) -> ParseError:
@@ -157,14 +187,17 @@ def _explain(problem: UnexpectedInput, text: str) -> ParseError:
         if command:
             name = command.group(1)
             why = "is not allowed" if name.startswith(_FORBIDDEN_COMMANDS) else "is not known"
+            if name in ("partial", "nabla"):
+                why = "belongs only in a left-hand side such as \\partial f/\\partial x = ..."
             return ParseError(f"the LaTeX command \\{name} {why}", position=position,
                               end=position + len(command.group(0)), code="syntax")
         char = text[position]
         hint = ""
         if char == ".":
             hint = " (element-wise operators are .* ./ .^ and .T is a transpose)"
-        elif char in "\"`#$!?<>=~":
-            hint = ""
+        elif char == "=":
+            hint = ("; an answer is an expression: write only the right-hand side (a left-hand "
+                    "side naming the derivative, such as df/dx =, is ignored)")
         return ParseError(f"unexpected character '{char}'{hint}", position=position,
                           code="syntax")
     if isinstance(problem, UnexpectedToken):

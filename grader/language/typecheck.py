@@ -20,6 +20,7 @@ from grader.language import nodes as n
 from grader.language.builder import FUNCTION_NAMES, error
 from grader.language.declarations import CONSTANTS, Declarations
 from grader.language.limits import Limits
+from grader.language.reading import ReadingContext
 from grader.language.shapes import ONE, SCALAR, Dim, Shape
 
 _FUNCTION_NAMES = sorted(FUNCTION_NAMES)
@@ -27,14 +28,15 @@ _UNKNOWN = "?"  # prefix of the symbols that stand for sizes not yet inferred
 
 
 def check(
-    tree: n.Node, declarations: Declarations, limits: Limits, expected: Shape | None = None
+    tree: n.Node, declarations: Declarations, limits: Limits, expected: Shape | None = None,
+    context: ReadingContext | None = None,
 ) -> n.Node:
     """The typed tree of ``tree``; raises :class:`ParseError` naming the place of any problem.
 
     ``expected`` (the key's shape, when grading) fixes sizes the text leaves open: the answer
     ``I`` to a question whose answer is n×n is ``I_n``.
     """
-    checker = _Checker(declarations, limits)
+    checker = _Checker(declarations, limits, context)
     typed = checker.visit(tree)
     if expected is not None and checker.counter:
         checker.same_shape(typed.typed_shape, expected)
@@ -42,9 +44,11 @@ def check(
 
 
 class _Checker:
-    def __init__(self, declarations: Declarations, limits: Limits) -> None:
+    def __init__(self, declarations: Declarations, limits: Limits,
+                 context: ReadingContext | None = None) -> None:
         self.declarations = declarations
         self.limits = limits
+        self.context = context
         self.bindings: dict[str, Dim] = {}
         self.counter = 0
 
@@ -146,16 +150,6 @@ class _Checker:
             return self.visit(n.Identity(dim, span=node.span))
         if text == "T":
             raise error("T means transpose only right after ^ (as in A^T)", node)
-        parts = self.split(text)
-        if parts is not None:
-            start = node.span[0] if node.span else None
-            factors: list[n.Node] = []
-            offset = 0
-            for part in parts:
-                span = (start + offset, start + offset + len(part)) if start is not None else None
-                factors.append(self.visit(n.Symbol(part, span=span)))
-                offset += len(part)
-            return self.visit_product(n.Mul(tuple(factors), span=node.span), factors)
         raise self.unknown_name(text, node)
 
     def split(self, text: str) -> list[str] | None:
@@ -286,14 +280,7 @@ class _Checker:
         raise error(f"can't {verb} {a} and {b}{hint}", whole, code="shape")
 
     def visit_Mul(self, node: n.Mul) -> n.Node:
-        factors: list[n.Node] = []
-        for factor in node.factors:
-            typed = self.visit(factor)
-            # `x^TAx`: a name read as several declared names joins the product it stands in.
-            if isinstance(factor, n.Name) and isinstance(typed, n.Mul):
-                factors.extend(typed.factors)
-            else:
-                factors.append(typed)
+        factors = [self.visit(factor) for factor in node.factors]
         return self.visit_product(n.Mul(tuple(factors), span=node.span), factors)
 
     def visit_product(self, node: n.Mul, factors: list[n.Node]) -> n.Node:
@@ -424,7 +411,26 @@ class _Checker:
 
     def visit_Apply(self, node: n.Apply) -> n.Node:
         typed = self.children(node)
-        return typed.with_shape(typed.arg.typed_shape)  # type: ignore[attr-defined]
+        assert isinstance(typed, n.Apply)
+        shape = self.resolve_shape(typed.arg.typed_shape)
+        if self.context is not None and node.span in self.context.bars and not shape.is_scalar:
+            if shape.rows == shape.cols:
+                raise error(
+                    "|...| of a square matrix is ambiguous: write det(...) for the determinant "
+                    "or abs(...) for the absolute value of each entry",
+                    typed, code="ambiguous",
+                )
+            self.context.note("abs_bars", "read |...| as abs(...), the absolute value of each "
+                              "entry; the norm is written \\|...\\| or norm(...)", node.span)
+        return typed.with_shape(typed.arg.typed_shape)
+
+    def visit_FunctionPower(self, node: n.FunctionPower) -> n.Node:
+        """``\\tanh^2(z)`` is tanh(z)^2 for a scalar z and tanh(z) .^ 2 for a vector."""
+        call = self.visit(node.call)
+        exponent = self.visit(node.exponent)
+        if self.is_scalar(call.typed_shape):
+            return self.visit_Pow(n.Pow(call, exponent, span=node.span))
+        return self.visit_ElemPow(n.ElemPow(call, exponent, span=node.span))
 
     # --- reductions and matrix functions --------------------------------------------------
 

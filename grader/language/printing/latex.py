@@ -128,8 +128,10 @@ class LatexPrinter(TextPrinter):
     def _print_Apply(self, node: n.Apply) -> str:
         if node.func == "sqrt":
             return f"\\sqrt{{{self._print(node.arg)}}}"
-        if node.func == "abs":
+        if node.func == "abs" and node.shape is not None and node.shape.is_scalar:
             return f"\\left|{self._print(node.arg)}\\right|"
+        if node.func == "abs":  # bars around a matrix read as det to many: spell it out
+            return self.call("\\operatorname{abs}", node.arg)
         return self.call(_FUNCTIONS[node.func], node.arg)
 
     def _print_Max(self, node: n.Max) -> str:

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from grader import parse
+from grader import ParseError, parse
 from grader.language import nodes as n
 from grader.language.shapes import Dim
 
@@ -149,7 +149,7 @@ def test_every_node_type_is_covered() -> None:
         walk(tree)
     public = {cls for cls in vars(n).values() if isinstance(cls, type)
               and issubclass(cls, n.Node) and cls.__module__ == n.__name__}
-    internal = {n.Node, n.Unary, n.Binary, n.Name, n.TransposeMark}
+    internal = {n.Node, n.Unary, n.Binary, n.Name, n.TransposeMark, n.FunctionPower}
     assert public - internal - covered == set()
 
 
@@ -162,7 +162,9 @@ def test_functions_without_parentheses_take_one_factor() -> None:
     assert parse(r"\sin a^2", GIVEN) == n.Apply("sin", n.Pow(a, num("2")))
     assert parse("sin(a)^2", GIVEN) == n.Pow(n.Apply("sin", a), num("2"))
     assert parse(r"\log \det X", GIVEN) == n.Apply("log", n.Det(X))
-    assert parse("tr X B", GIVEN) == n.Mul((n.Trace(X), B))
+    with pytest.raises(ParseError, match=r"tr\(X B\) or tr\(X\) B"):
+        parse("tr X B", GIVEN)  # two readings: refused, naming both
+    assert parse(r"\sin a \cos a", GIVEN) == n.Mul((n.Apply("sin", a), n.Apply("cos", a)))
 
 
 def test_powers_are_right_associative() -> None:

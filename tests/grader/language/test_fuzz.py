@@ -16,7 +16,7 @@ from grader.language import nodes as n
 
 GIVEN = "x[n], y[n], z[n], w[n], mu[n], A[n,n], B[n,n], S[n,n], X[m,n], W[m,n], b, c, t, lambda"
 CODES = {"syntax", "unknown_name", "unbalanced", "ragged", "shape", "limit", "character",
-         "declaration"}
+         "declaration", "ambiguous"}
 
 #: Single characters of the language, weighted by repetition.
 LANGUAGE_CHARACTERS = "xyAb0123456789+-*/^'()[]{},;.|\\&_ " + "xxyAAb  ()^T"

@@ -39,7 +39,7 @@ TIME_LIMIT = 0.100
 #: A child that has not answered by then is killed and the case fails.
 WATCHDOG = 10.0
 CODES = {"syntax", "unknown_name", "unbalanced", "ragged", "shape", "limit", "character",
-         "declaration"}
+         "declaration", "ambiguous"}
 #: Signs of an internal error leaking into a message meant for a student.
 NOT_PLAIN = ("Traceback", "Token(", "UnexpectedToken", "UnexpectedCharacters", "lark.",
              "object at 0x")
@@ -241,7 +241,7 @@ LATEX = [
     refused("openout", "\\openout1=x", "not allowed"),
     refused("usepackage", "\\usepackage{shellesc}", "not allowed"),
     refused("newcommand", "\\newcommand{\\x}{1}", "not known"),
-    refused("dollars", "$x$", "'$'"),
+    refused("unbalanced-dollars", "$x", "'$'"),
     refused("percent-comment", "x % + y", "'%'"),
     refused("hash", "#1", "'#'"),
     refused("NUL-in-command", "\\ma\x00thbf{x}", "control character", code="character"),
