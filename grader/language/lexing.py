@@ -186,6 +186,8 @@ def _read_name(token: Token, following: Token | None, context: reading.ReadingCo
         if text in _MISSPELLINGS and following is not None:
             raise _misspelling(text, token, following, context)
     parts = _split(text, token, context)
+    if parts is None and following is not None and following.type == "SUB":
+        parts = _split_before_subscript(text, token, context)
     if parts is None or len(parts) == 1:
         yield token
         return
@@ -221,6 +223,19 @@ def _split(text: str, token: Token, context: reading.ReadingContext) -> list[str
             position=token.start_pos, end=token.end_pos, code="ambiguous",
         )
     return readings[0]
+
+
+def _split_before_subscript(text: str, token: Token, context: reading.ReadingContext
+                            ) -> list[str] | None:
+    """``CW_{1}`` with W1 declared: the subscript belongs to the last name, W."""
+    bases = {re.sub(r"_?[A-Za-z0-9]+$", "", name) if "_" in name else
+             re.sub(r"(?<=[A-Za-z])\d+$", "", name) for name in context.declarations.names}
+    for base in sorted(bases - {""}, key=len, reverse=True):
+        if text.endswith(base) and len(text) > len(base):
+            head = _split(text[: -len(base)], token, context)
+            if head is not None:
+                return [*head, base]
+    return None
 
 
 def _readings(text: str, words: tuple[str, ...]) -> list[list[str]]:
