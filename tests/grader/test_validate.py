@@ -76,3 +76,14 @@ def test_standard_input(set_path: Path) -> None:
     done = CliRunner().invoke(root, ["validate", str(set_path), "-", "--student", "s000"],
                               input=submission_text(None, right_answers(2)))
     assert done.exit_code == 0, done.output
+
+
+def test_readings_that_may_not_be_meant_are_flagged(set_path: Path) -> None:
+    text = "student: s001\nq1: $x^TA^T + x^TA$\nq2: 3 x'\nq3: [2 x y x^2]\n"
+    done = validate(set_path, text)
+    assert done.exit_code == 0, done.output
+    assert "note:    ignored the math delimiters $ … $" in done.output
+    assert "note:    read '[2 x y x^2]' as products" in done.output
+    as_json = json.loads(validate(set_path, text, "--json").output)
+    notes = [question["notes"] for question in as_json["questions"]]
+    assert len(notes[0]) == 1 and notes[1] == [] and len(notes[2]) == 1
