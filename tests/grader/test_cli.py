@@ -35,8 +35,16 @@ def test_parse_json_valid() -> None:
     assert code == 0
     assert json.loads(out) == {
         "valid": True, "ascii": "x^T A x", "latex": r"\mathbf{x}^{\top} A \mathbf{x}",
-        "shape": ["1", "1"], "error": None,
+        "shape": ["1", "1"], "notes": [], "error": None,
     }
+
+
+def test_parse_shows_what_it_chose() -> None:
+    code, out, _ = run("parse", "--given", GIVEN, "$x^TAx$")
+    assert code == 0
+    assert "ascii:  x^T A x\n" in out
+    assert "note:   ignored the math delimiters $ … $" in out
+    assert "note:   read 'Ax' as the product A x" in out
 
 
 def test_parse_json_invalid_exits_1() -> None:
