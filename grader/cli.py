@@ -28,8 +28,15 @@ Every name must be declared with --given: x[n] is an n×1 column, w[1,n] a row,
 A[m,n] an m×n matrix, and a bare b a scalar.
 
 \b
+Compact and typeset forms are read as on paper: with x and A declared, x^TAx
+is x^T A x; $...$ and a left-hand side such as df/dx = are ignored; \cos 2x is
+cos(2 x). Each such choice is listed as a note; text with two sensible readings
+(tr X B) is refused, naming both.
+
+\b
 Examples:
   matcalc parse --given "x[n], A[n,n]" "x^T (A + A^T)"
+  matcalc parse --given "x[n], A[n,n]" '$\\nabla_x f = x^TA+x^TA^T$'
   matcalc parse --given "x[n], A[n,n]" '\\mathbf{x}^\\top A \\mathbf{x}' --json
   echo "2 A x" | matcalc parse --given "x[n], A[n,n]" -
 
@@ -43,7 +50,7 @@ Exit status: 0 if the answer is valid, 1 if it is not, 2 for a usage error.
 @click.option("--given", "-g", default="", metavar="DECLS",
               help='Declared names and shapes, e.g. "x[n], A[n,n], b".')
 @click.option("--json", "as_json", is_flag=True,
-              help='Print {"valid", "ascii", "latex", "shape", "error"} as JSON.')
+              help='Print {"valid", "ascii", "latex", "shape", "notes", "error"} as JSON.')
 def parse_command(text: str, given: str, as_json: bool) -> None:
     text = _text(text)
     declarations = _declarations(given)
