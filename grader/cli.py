@@ -29,7 +29,7 @@ A[m,n] an m×n matrix, and a bare b a scalar.
 
 \b
 Compact and typeset forms are read as on paper: with x and A declared, x^TAx
-is x^T A x; $...$ and a left-hand side such as df/dx = are ignored; \cos 2x is
+is x^T A x; $...$ and a left-hand side such as df/dx = are ignored; \\cos 2x is
 cos(2 x). Each such choice is listed as a note; text with two sensible readings
 (tr X B) is refused, naming both.
 

@@ -259,7 +259,8 @@ def test_verdict_json_holds_every_field() -> None:
     assert verdict.to_json() == {
         "status": "correct", "score": 1.0, "expected_shape": ["n", "1"],
         "answer_shape": ["n", "1"], "note": None, "feedback": "Correct.",
-        "interpreted_as": {"ascii": "A^T x + A x", "latex": r"A^{\top} \mathbf{x} + A \mathbf{x}"},
+        "interpreted_as": {"ascii": "A^T x + A x", "latex": r"A^{\top} \mathbf{x} + A \mathbf{x}",
+                           "notes": ["read 'Ax' as the product A x"]},
         "method": verdict.method,
     }
     assert "Schwartz–Zippel" in verdict.method and "≈" in verdict.method
