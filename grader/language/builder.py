@@ -472,7 +472,11 @@ def _after_bare_call(previous: n.Node, following: n.Node) -> None:
 
 
 def _ascii(node: n.Node) -> str:
+    """A short text of a raw subtree for a note; deep ones are elided (notes stay linear)."""
     from grader.language.printing.ascii import print_ascii
+
+    if node.depth > 12:
+        return "…"
 
     try:
         return print_ascii(node)

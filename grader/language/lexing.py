@@ -294,6 +294,8 @@ def _misspelling(text: str, token: Token, paren: Token, context: reading.Reading
         message = f"the function {text} is not part of the language"
     else:
         argument = _argument(context.text, paren.start_pos or 0)
+        if len(argument) > 40:
+            argument = "..."
         simple = re.fullmatch(r"[A-Za-z]\w*", argument) is not None
         first = spellings[0].format(argument)
         second = spellings[1].format(argument if simple else f"({argument})")
@@ -319,6 +321,9 @@ def _argument(text: str, opening: int) -> str:
 _STARTS_OPERAND = {"NUMBER", "NAME", "GREEK", "LPAR", "LBRACK", "LBRACE", "STYLE", "BEGIN",
                    "FUNC", "LFUNC", "OPFUNC", "FRAC", "NORM_OPEN", "ABS_OPEN", "TOP"}
 _EXPLICIT = {"STAR", "DIV", "HAD", "EDIV", "KRON"}
+#: Nested brackets read for commas (a matrix has two levels; the parser's depth cap, at most a
+#: few hundred, refuses deeper text anyway).
+_MAX_BRACKET_NESTING = 8
 _NUMERIC = {"NUMBER", "MINUS", "PLUS", "COMMA", "SEMI", "LBRACK", "RBRACK"}
 _DEPTH_OPEN = {"LPAR", "LBRACK", "LBRACE", "STYLE", "HADPOW", "BEGIN", "NORM_OPEN", "ABS_OPEN"}
 _DEPTH_CLOSE = {"RPAR", "RBRACK", "RBRACE", "END", "NORM_CLOSE", "ABS_CLOSE"}
@@ -337,16 +342,17 @@ def _brackets(stream: Iterator[Token], context: reading.ReadingContext) -> Itera
                     position=previous.start_pos, end=token.end_pos, code="syntax",
                 )
             group = [token]
-            depth = 1
+            depth = deepest = 1
             for inner in iterator:
                 group.append(inner)
                 if inner.type == "LBRACK":
                     depth += 1
+                    deepest = max(deepest, depth)
                 elif inner.type == "RBRACK":
                     depth -= 1
                     if depth == 0:
                         break
-            if depth == 0:
+            if depth == 0 and deepest <= _MAX_BRACKET_NESTING:  # deeper: the depth cap refuses
                 group = _bracket(group, context)
             yield from group
             previous = group[-1]
