@@ -77,6 +77,15 @@ CORPUS: list[tuple[str, str, str | None]] = [
     ("x ./ (1 + exp(-x))", "x[n]", None),
     ("\\mathbf{1}_n^\\top x", "x[n]", "OneMatrix(1, n)*x"),
     ("W^T (W x - y)", "W[m,n], x[n], y[m]", "W.T*(W*x - y)"),
+    # Compact and typeset forms: runs of names, wrappers, function powers, comma-less brackets.
+    ("-3X^{-1}AX^{-1}", "X[n,n], A[n,n]", None),
+    ("12xy^2", "x, y", None),
+    ("$\\frac{\\partial f}{\\partial x} = x^TA+x^TA^T$", "x[n], A[n,n]", None),
+    ("W2tanh(W1x+b1)", "W1[m,n], W2[k,m], x[n], b1[m]", None),
+    ("1-\\tanh^2(z)", "z[n]", None),
+    ("\\cos 2x \\sin x", "x", None),
+    ("[1 2; 3 4]", "", None),
+    ("ab^T", "a[m], b[n]", None),
 ]
 
 WARMUP_ROUNDS = 20
