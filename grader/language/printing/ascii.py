@@ -34,8 +34,16 @@ class AsciiPrinter(TextPrinter):
             return f"zeros({_dim(node.rows)})"
         return f"zeros({_dim(node.rows)}, {_dim(node.cols)})"
 
+    #: Inside [ ], a tight `*` beside spaced factors reads as two entries (`[b*3 b^2]`), so
+    #: products there spell the operator out with spaces.
+    matrix_depth = 0
+
     def _print_Matrix(self, node: n.Matrix) -> str:
-        rows = ("; ".join(", ".join(self._print(e) for e in row) for row in node.rows))
+        self.matrix_depth += 1
+        try:
+            rows = ("; ".join(", ".join(self._print(e) for e in row) for row in node.rows))
+        finally:
+            self.matrix_depth -= 1
         return f"[{rows}]"
 
     def _print_Neg(self, node: n.Neg) -> str:
@@ -51,7 +59,8 @@ class AsciiPrinter(TextPrinter):
             text = self.paren(text)  # (1 / 2) x: the same tree as 1 / 2 x, and easier to read
         for factor in node.factors[1:]:
             piece = self.product_operand(factor, first=False)
-            text += ("*" if piece[0].isdigit() else " ") + piece
+            star = " * " if self.matrix_depth else "*"
+            text += (star if piece[0].isdigit() else " ") + piece
         return text
 
     def binary(self, node: n.Binary, operator: str) -> str:
