@@ -72,7 +72,7 @@ def check(
             seed=options.seed,
         )
     except (ArithmeticError, RecursionError) as problem:  # a cap the evaluator did not foresee
-        return verdict("undecided", 0.0, None, _UNDECIDED["limit"],
+        return verdict("undecided", 0.0, "evaluation_limit", _UNDECIDED["limit"],
                        f"evaluation stopped: {type(problem).__name__}")
 
     def diagnosis() -> Diagnosis | None:
@@ -95,7 +95,8 @@ def check(
                        f"Your answer is {shape.describe()} but the answer is "
                        f"{expected_shape.describe()}.", "shape check")
     if outcome.equal is None:
-        return verdict("undecided", 0.0, None, _UNDECIDED[outcome.reason or "domain"],
+        reason = outcome.reason or "domain"
+        return verdict("undecided", 0.0, _UNDECIDED_NOTE[reason], _UNDECIDED[reason],
                        outcome.method)
     if outcome.equal:
         return verdict("correct", 1.0, None, "Correct.", outcome.method)
@@ -180,6 +181,8 @@ _UNDECIDED = {
              "large or too sensitive to rounding to compute at enough test points. It was not "
              "marked.",
 }
+
+_UNDECIDED_NOTE = {"domain": "outside_domain", "limit": "evaluation_limit"}
 
 
 def _domain_feedback(answer: n.Node, declarations: Declarations, point: Point, *, exact: bool,
