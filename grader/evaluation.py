@@ -448,8 +448,8 @@ class BallEvaluator(Evaluator):
                 raise DomainError("0 to a negative power", f"{print_ascii(where)} = 0")
             return base**k
         if not base > 0:
-            if not base < 0 and not base.is_zero():
-                self.settle_zero(where, index)
+            if not base < 0 and not base.is_zero() and self.exact_entry(where, index) > 0:
+                raise _StraddleError  # tiny but positive: more precision decides
             raise DomainError("a non-integer power of a non-positive number",
                               f"{print_ascii(where)} ≤ 0")
         return base**exponent
@@ -493,10 +493,16 @@ class BallEvaluator(Evaluator):
         """``node``'s value where the ball of its argument straddles the branch point at 0."""
         if node.func == "tan":
             raise _StraddleError  # a pole is never at a rational point: precision decides
-        self.settle_zero(node.arg, index)
-        if node.func == "log":
-            raise DomainError("log of 0", _outside(node))
-        return arb(0)  # sign, step and sqrt of 0
+        value = self.exact_entry(node.arg, index)
+        if node.func == "sign":
+            return arb((value > 0) - (value < 0))
+        if node.func == "step":
+            return arb(1 if value > 0 else 0)
+        if value < 0 or (value == 0 and node.func == "log"):
+            raise DomainError(f"{node.func} outside its domain", _outside(node))
+        if value == 0:
+            return arb(0)  # sqrt
+        raise _StraddleError  # log or sqrt of a tiny positive value: more precision decides
 
     def _print_Norm(self, node: n.Norm) -> Mat:
         m = self.evaluate(node.arg)
@@ -515,18 +521,17 @@ class BallEvaluator(Evaluator):
     def nonzero(self, value: Number, where: n.Node, index: int) -> bool:
         if not value.contains(0):
             return True
-        if not value.is_zero():
-            self.settle_zero(where, index)
+        if not value.is_zero() and self.exact_entry(where, index) != 0:
+            raise _StraddleError  # tiny but not 0: more precision decides
         return False
 
-    def settle_zero(self, node: n.Node, index: int) -> None:
-        """Return if entry ``index`` of the subtree is exactly 0 at this point (known when the
-        subtree is rational); else the straddle stands and more precision must decide."""
+    def exact_entry(self, node: n.Node, index: int) -> Number:
+        """Entry ``index`` of the subtree's exact value at this point, which settles a sign
+        the ball cannot when the subtree is rational; else the straddle stands."""
         if not self.rational or not is_exact(node):
             raise _StraddleError
         m = self.exact_mat(node)
-        if (m.value if m.is_scalar else m.data[index]) != 0:
-            raise _StraddleError
+        return m.value if m.is_scalar else m.data[index]
 
     def exact_mat(self, node: n.Node) -> Mat:
         if id(node) not in self.exact_values:
@@ -839,14 +844,14 @@ def _missing_bits(result: Mat, target: int) -> float:
         radius = value.rad()
         if radius.is_zero():
             continue
-        magnitude = max(0, _log2(abs(value.mid())))
+        magnitude = max(0, _log2(value.mid()))
         missing = max(missing, _log2(radius) - magnitude + target)
     return missing
 
 
 def _log2(value: arb) -> int:
-    """About log2 of an exact nonzero arb (its top bit); -inf-like for 0."""
+    """About log2 |value| for an exact arb (its top bit); very negative for 0."""
     if value.is_zero():
         return -(1 << 62)
     mantissa, exponent = value.man_exp()
-    return int(exponent) + int(mantissa).bit_length()
+    return int(exponent) + abs(int(mantissa)).bit_length()
