@@ -350,9 +350,11 @@ def close(a: Mat, b: Mat, exact: bool, digits: int = FLOAT_DIGITS) -> bool:
         return False
     if exact:
         return a.data == b.data
+    # Float values are certified relative to themselves (a 0 is exactly 0): compare relatively,
+    # so that exp(-100 x^2) and exp(-101 x^2), both below 10^-100, still differ.
     with mpmath.workdps(digits):
         tolerance = mpmath.mpf(10) ** -(digits - GUARD_DIGITS)
-        return all(abs(x - y) <= tolerance * max(1, abs(x), abs(y))
+        return all(abs(x - y) <= tolerance * max(abs(x), abs(y))
                    for x, y in zip(a.data, b.data, strict=True))
 
 

@@ -804,27 +804,38 @@ def evaluate(node: n.Node, point: Point, *, exact: bool, digits: int = FLOAT_DIG
 
 
 def _evaluate_balls(node: n.Node, point: Point, digits: int) -> Mat:
-    """Raise the precision until the result is certified, or give up at MAX_PRECISION_BITS."""
+    """Raise the precision until the result is certified, or give up at MAX_PRECISION_BITS.
+
+    An entry whose ball excludes 0 is certified to ``digits - CERTIFIED_LOSS`` significant
+    digits *relative to itself* (a tiny value such as ``exp(-100 x^2)`` keeps its digits); an
+    entry whose ball still holds 0 at the highest precision is returned as exactly 0 (it is 0 to
+    within 2^-MAX_PRECISION_BITS of the terms that cancelled in it).
+    """
     target = _bits_for(digits - CERTIFIED_LOSS)
     precision = _bits_for(digits) + 64
+    raised = False
     saved = ctx.prec
     try:
         while True:
             ctx.prec = precision
             try:
                 result = BallEvaluator(point).evaluate(node)
-                missing = _missing_bits(result, target)
+                missing, zeros = _missing_bits(result, target)
             except _StraddleError:
-                missing = math.inf
+                missing, zeros = math.inf, False
             except (ZeroDivisionError, ValueError) as problem:
                 raise DomainError(str(problem)) from None
-            if missing == 0:
+            if missing == 0 and (not zeros or raised):
                 with mpmath.workprec(precision):
-                    return result.map(mpmath.mpf)
+                    return result.map(lambda v: mpmath.mpf(0) if v.contains(0)
+                                      else mpmath.mpf(v.mid()))
             if precision >= MAX_PRECISION_BITS:
                 raise EvaluationLimitError("the value needs more than "
-                                      f"{MAX_PRECISION_BITS} bits of precision")
-            precision = MAX_PRECISION_BITS if missing == math.inf else \
+                                           f"{MAX_PRECISION_BITS} bits of precision")
+            # A ball around 0 may hide a tiny value (exp(-100 x^2) + x - x): look again at the
+            # highest precision, where what still holds 0 is 0 to thousands of digits.
+            raised = True
+            precision = MAX_PRECISION_BITS if missing in (0, math.inf) else \
                 min(MAX_PRECISION_BITS, max(2 * precision, precision + int(missing) + 64))
     finally:
         ctx.prec = saved
@@ -834,19 +845,24 @@ def _bits_for(digits: int) -> int:
     return math.ceil(digits * math.log2(10))
 
 
-def _missing_bits(result: Mat, target: int) -> float:
-    """Bits by which the least accurate entry falls short of ``target`` (relative to
-    max(1, |value|)); infinite for a non-finite entry."""
+def _missing_bits(result: Mat, target: int) -> tuple[float, bool]:
+    """Bits by which the least accurate entry falls short of ``target`` (relative to the
+    entry, or absolute for a ball holding 0), infinite for a non-finite entry; and whether
+    some ball holds 0."""
     missing = 0
+    zeros = False
     for value in result.data:
         if not value.is_finite():
-            return math.inf
+            return math.inf, zeros
         radius = value.rad()
         if radius.is_zero():
             continue
-        magnitude = max(0, _log2(value.mid()))
-        missing = max(missing, _log2(radius) - magnitude + target)
-    return missing
+        if value.contains(0):
+            zeros = True
+            missing = max(missing, _log2(radius) + target)
+        else:
+            missing = max(missing, _log2(radius) - _log2(value.mid()) + 1 + target)
+    return missing, zeros
 
 
 def _log2(value: arb) -> int:
