@@ -181,7 +181,7 @@ class PointSet:
                 self.sample(trees, budget)
         if self.exact or len(self.points) >= self.wanted:
             return  # exact points keep their values (the error bound depends on them)
-        constants = tuple(node.value for node in n.walk(*trees) if isinstance(node, n.Number))
+        constants = _constants(trees)
         for positive in (False, True):
             for region in value_regimes(constants, positive):
                 if self.tries >= budget or len(self.points) >= self.wanted:
@@ -356,6 +356,26 @@ def close(a: Mat, b: Mat, exact: bool, digits: int = FLOAT_DIGITS) -> bool:
         tolerance = mpmath.mpf(10) ** -(digits - GUARD_DIGITS)
         return all(abs(x - y) <= tolerance * max(abs(x), abs(y))
                    for x, y in zip(a.data, b.data, strict=True))
+
+
+def _constants(trees: Sequence[n.Node]) -> tuple[Fraction, ...]:
+    """The values of the trees' constant scalar subexpressions (``10^5`` as 100000 as well as
+    10 and 5), which suggest where a domain may lie (the search centres on the largest)."""
+    found: set[Fraction] = set()
+    for node in n.walk(*trees):
+        if isinstance(node, n.Number):
+            found.add(node.value)
+        elif isinstance(node, (n.Pow, n.Mul, n.Div, n.Neg)) and node.shape is not None and \
+                node.shape.is_scalar and \
+                not any(isinstance(inner, n.Symbol) for inner in n.walk(node)) and \
+                is_exact(node):
+            try:
+                value = evaluate(node, Point({}, {}), exact=True).value
+            except (DomainError, ValueError):
+                continue
+            if abs(value) < 10**12:
+                found.add(Fraction(value))
+    return tuple(sorted(found, key=abs))
 
 
 def _dim_symbols(declarations: Declarations, trees: Sequence[n.Node]) -> tuple[str, ...]:
