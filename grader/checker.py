@@ -78,8 +78,11 @@ def check(
     def diagnosis() -> Diagnosis | None:
         if not options.diagnose:
             return None
-        return diagnose(key, tree, declarations, points, key_values, answer_values, mistakes,
-                        layout)
+        try:
+            return diagnose(key, tree, declarations, points, key_values, answer_values,
+                            mistakes, layout)
+        except (ArithmeticError, RecursionError):  # a rewritten tree past a cap: no diagnosis
+            return None
 
     if shapes_differ:
         found = diagnosis()

@@ -1,10 +1,13 @@
 """Deciding whether two typed trees are the same function, by identity testing.
 
 Both trees are evaluated at random points (several sizes for each dim symbol, random
-non-symmetric values) exactly where every operation is rational, else at 50 digits.  One mismatch
-rejects; agreement at ``points`` points accepts.  For the rational part the Schwartz–Zippel lemma
-bounds a false accept by (d/|S|)^k for a wrong answer of degree ≤ d, values from a set S and k
-points.  ``simplify`` is never called: it is slow and fails on matrix expressions.
+non-symmetric values) exactly where every operation is rational, else in certified ball
+arithmetic at 50 digits.  One mismatch rejects; agreement at ``points`` points accepts.  For the
+rational part the Schwartz–Zippel lemma bounds a false accept by (d/|S|)^k for a wrong answer of
+degree ≤ d, values from a set S and k points.  Points are drawn where the key is defined; when
+the usual ones are too few, sizes and regions of values are searched for
+(:meth:`PointSet.search_domain`).  A point where a value is past the evaluation caps counts
+neither way.  ``simplify`` is never called: it is slow and fails on matrix expressions.
 """
 
 from __future__ import annotations
