@@ -45,8 +45,10 @@ class Regime:
     def describe(self) -> str:
         """Where the values lie, for the method line."""
         around = ", ".join(str(c) for c in self.centers) if self.centers else "0"
-        side = "above" if self.positive else "within"
-        return f"values {side} {self.spread or self.scale or 4} of {around}"
+        spread = self.spread or self.scale or 4
+        if self.positive:
+            return f"values up to {spread} above {around}"
+        return f"values within {spread} of {around}"
 
 
 def size_assignments(symbols: tuple[str, ...], count: int,
