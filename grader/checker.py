@@ -2,7 +2,9 @@
 
 Each step can end the check with its own outcome: *invalid* (unreadable; no penalty), *wrong
 shape*, *incorrect* (with a named mistake where one matches), *correct*, or *undecided* (too few
-points inside the functions' domains; resource caps are enforced by :mod:`grader.pool`).
+points found inside the key's domain, or values past the evaluation caps; the time and memory
+caps of a grading run are enforced by :mod:`grader.pool`).  Every answer gets a verdict: nothing
+the evaluation meets escapes as an exception.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import functools
 from grader.diagnosis import Diagnosis, diagnose, transpose_feedback
 from grader.equivalence import close, identity_test
 from grader.errors import ParseError
-from grader.evaluation import Mat
+from grader.evaluation import DomainError, EvaluationLimitError, Mat, Point, evaluate
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
 from grader.language.limits import DEFAULT_LIMITS, Limits
@@ -65,16 +67,23 @@ def check(
         return verdict("wrong_shape", 0.0, None,
                        f"Your answer is {shape.describe()} but the answer is "
                        f"{expected_shape.describe()}.", "shape check")
-    outcome, points, key_values, answer_values = identity_test(
-        key, tree, declarations, points=options.points, max_tries=options.max_tries,
-        seed=options.seed,
-    )
+    try:
+        outcome, points, key_values, answer_values = identity_test(
+            key, tree, declarations, points=options.points, max_tries=options.max_tries,
+            seed=options.seed,
+        )
+    except (ArithmeticError, RecursionError) as problem:  # a cap the evaluator did not foresee
+        return verdict("undecided", 0.0, "evaluation_limit", _UNDECIDED["limit"],
+                       f"evaluation stopped: {type(problem).__name__}")
 
     def diagnosis() -> Diagnosis | None:
         if not options.diagnose:
             return None
-        return diagnose(key, tree, declarations, points, key_values, answer_values, mistakes,
-                        layout)
+        try:
+            return diagnose(key, tree, declarations, points, key_values, answer_values,
+                            mistakes, layout)
+        except (ArithmeticError, RecursionError):  # a rewritten tree past a cap: no diagnosis
+            return None
 
     if shapes_differ:
         found = diagnosis()
@@ -90,14 +99,21 @@ def check(
                        f"Your answer is {shape.describe()} but the answer is "
                        f"{expected_shape.describe()}.", "shape check")
     if outcome.equal is None:
-        return verdict("undecided", 0.0, None,
-                       "Your answer could not be checked: too few test points lie inside the "
-                       "domain of its functions. It was not marked.", outcome.method)
+        reason = outcome.reason or "domain"
+        return verdict("undecided", 0.0, _UNDECIDED_NOTE[reason], _UNDECIDED[reason],
+                       outcome.method)
     if outcome.equal:
         return verdict("correct", 1.0, None, "Correct.", outcome.method)
     found = diagnosis()
+    if outcome.witness is not None and (found is None or not found.listed):
+        found = Diagnosis(found.note if found is not None else "domain", _domain_feedback(
+            tree, declarations, points.points[outcome.witness], exact=points.exact,
+            digits=points.digits, extra=found.feedback if found is not None else None))
     if isinstance(key, n.Matrix) or isinstance(tree, n.Matrix):
         wrong = _wrong_entries(key_values, answer_values, points.exact, points.digits)
+        if outcome.witness is not None:  # undefined entries are wrong too
+            wrong = sorted(set(wrong) | _undefined_entries(tree, points.points, answer_values,
+                                                            points.exact, points.digits))
         total = expected_shape.rows.coefficient * expected_shape.cols.coefficient
         score = (total - len(wrong)) / total if options.partial_credit and total else 0.0
         listed = ", ".join(f"({i + 1}, {j + 1})" for i, j in wrong)
@@ -126,6 +142,30 @@ def _wrong_entries(
     return sorted(wrong)
 
 
+def _undefined_entries(answer: n.Node, points: list[Point], answer_values: list[Mat | None],
+                       exact: bool, digits: int) -> set[tuple[int, int]]:
+    """The entries of an explicit matrix undefined at some point where the whole is; every
+    entry when the answer is not written entry by entry."""
+    shape = answer.typed_shape
+    everything = {(i, j) for i in range(shape.rows.coefficient)
+                  for j in range(shape.cols.coefficient)}
+    if not isinstance(answer, n.Matrix):
+        return everything
+    found: set[tuple[int, int]] = set()
+    for point, value in zip(points, answer_values, strict=True):
+        if value is not None:
+            continue
+        for i, row in enumerate(answer.rows):
+            for j, entry in enumerate(row):
+                try:
+                    evaluate(entry, point, exact=exact, digits=digits)
+                except EvaluationLimitError:
+                    continue
+                except DomainError:
+                    found.add((i, j))
+    return found or everything
+
+
 def _parse_mistakes(
     mistakes: tuple[Mistake, ...], declarations: Declarations
 ) -> list[tuple[Mistake, n.Node]]:
@@ -136,3 +176,41 @@ def _parse_mistakes(
         except ParseError:
             continue  # a listed mistake that does not parse can never match
     return parsed
+
+
+_UNDECIDED = {
+    "domain": "Your answer could not be checked: too few test points were found inside the "
+              "domain of the expected answer's functions. It was not marked.",
+    "limit": "Your answer could not be checked: its values, or the expected answer's, are too "
+             "large or too sensitive to rounding to compute at enough test points. It was not "
+             "marked.",
+}
+
+_UNDECIDED_NOTE = {"domain": "outside_domain", "limit": "evaluation_limit"}
+
+
+def _domain_feedback(answer: n.Node, declarations: Declarations, point: Point, *, exact: bool,
+                     digits: int, extra: str | None) -> str:
+    """Where the answer is undefined though the key is defined, from a witness point."""
+    where = None
+    try:
+        evaluate(answer, point, exact=exact, digits=digits)
+    except EvaluationLimitError:
+        pass
+    except DomainError as problem:
+        where = problem.where
+    text = "Your answer is undefined at points where the expected answer is defined"
+    if where:
+        text += f", for example where {where}"
+        shown = _show_point(point, declarations)
+        if shown:
+            text += f" (such as {shown})"
+    text += "."
+    return f"{text} {extra}" if extra else text
+
+
+def _show_point(point: Point, declarations: Declarations) -> str:
+    """A scalar point's values, rounded for reading; empty when it holds matrices or many."""
+    if len(point.values) > 3 or any(not v.is_scalar for v in point.values.values()):
+        return ""
+    return ", ".join(f"{name} ≈ {float(value.value):.3g}" for name, value in point.values.items())

@@ -34,6 +34,8 @@ _LAYOUT_HINT = {
 class Diagnosis:
     note: str
     feedback: str
+    #: One of the exercise's listed mistakes (its feedback stands on its own).
+    listed: bool = False
 
 
 def transpose_feedback(layout: Layout | None) -> str:
@@ -53,19 +55,22 @@ def diagnose(
 ) -> Diagnosis | None:
     exact = pointset.exact
 
+    def agree(a: Sequence[Mat | None], b: Sequence[Mat | None]) -> bool:
+        return _agree(a, b, exact, pointset.digits)
+
     def matches(values: Sequence[Mat | None]) -> bool:
-        return same_values(values, answer_values, exact, pointset.digits)
+        return agree(values, answer_values)
 
     for mistake, tree in mistakes:
         if matches(pointset.values(tree)):
-            return Diagnosis(mistake.note, mistake.feedback)
+            return Diagnosis(mistake.note, mistake.feedback, listed=True)
     if matches([None if v is None else v.transpose() for v in key_values]) and not matches(
         key_values
     ):
         return Diagnosis("transpose", transpose_feedback(layout))
     factor = _ratio(key_values, answer_values, exact)
-    if factor is not None and matches([None if v is None else matmul(Mat.scalar(factor), v)
-                                       for v in key_values]):
+    if factor is not None and _plausible(factor, exact) and matches(
+            [None if v is None else matmul(Mat.scalar(factor), v) for v in key_values]):
         if factor == -1:
             return Diagnosis("sign", "Your answer has the wrong sign.")
         return Diagnosis("scalar_multiple",
@@ -75,7 +80,7 @@ def diagnose(
             return Diagnosis("missing_term", "Your answer is missing a term of the sum.")
     key_values_list = list(key_values)
     for variant, dropped in _rewrites(answer, _drop_a_term):
-        if same_values(pointset.values(variant), key_values_list, exact, pointset.digits):
+        if agree(pointset.values(variant), key_values_list):
             return Diagnosis("extra_term", f"The term {print_ascii(dropped)} does not belong in "
                                            "your answer; without it the answer would be right.")
     symmetric = _assumed_symmetric(key, answer, declarations, pointset)
@@ -87,13 +92,31 @@ def diagnose(
             f"This would be right only if {names} {verb} symmetric, and that is not given.",
         )
     for variant, _ in _rewrites(answer, _swap_product):
-        if same_values(pointset.values(variant), key_values_list, exact, pointset.digits):
+        if agree(pointset.values(variant), key_values_list):
             return Diagnosis(
                 "elementwise_vs_matrix_product",
                 "You used an element-wise product where a matrix product belongs, or the "
                 "reverse.",
             )
     return None
+
+
+def _agree(a: Sequence[Mat | None], b: Sequence[Mat | None], exact: bool, digits: int) -> bool:
+    """Defined at the same points, equal there, and defined at one at least: a diagnosis never
+    calls two functions related when one is undefined where the other is not."""
+    return all((x is None) == (y is None) for x, y in zip(a, b, strict=True)) and \
+        same_values(a, b, exact, digits)
+
+
+def _plausible(factor: Any, exact: bool) -> bool:
+    """A factor worth naming: not 0 or 1 (no "1 times the right answer"), and of a size a
+    student could have meant."""
+    if factor == 0 or factor == 1:
+        return False
+    if exact:
+        return bool(abs(factor.numerator) <= 10**12 and factor.denominator <= 10**12)
+    with mpmath.workdps(FLOAT_DIGITS):
+        return bool(mpmath.mpf(10) ** -12 <= abs(factor) <= mpmath.mpf(10) ** 12)
 
 
 def _ratio(
@@ -165,8 +188,9 @@ def _assumed_symmetric(
     candidates = [[name] for name in square] + ([square] if len(square) > 1 else [])
     for names in candidates:
         symmetric = PointSet(declarations, pointset.exact, pointset.rng, pointset.wanted,
-                             pointset.max_tries, symmetric=tuple(names), digits=pointset.digits)
-        if symmetric.fill([key, answer]) and same_values(
+                             pointset.max_tries, symmetric=tuple(names), digits=pointset.digits,
+                             search=False)
+        if symmetric.fill([key, answer]) and _agree(
             symmetric.values(key), symmetric.values(answer), pointset.exact, pointset.digits
         ):
             return names

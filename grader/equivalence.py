@@ -1,15 +1,18 @@
 """Deciding whether two typed trees are the same function, by identity testing.
 
 Both trees are evaluated at random points (several sizes for each dim symbol, random
-non-symmetric values) exactly where every operation is rational, else at 50 digits.  One mismatch
-rejects; agreement at ``points`` points accepts.  For the rational part the Schwartz–Zippel lemma
-bounds a false accept by (d/|S|)^k for a wrong answer of degree ≤ d, values from a set S and k
-points.  ``simplify`` is never called: it is slow and fails on matrix expressions.
+non-symmetric values) exactly where every operation is rational, else in certified ball
+arithmetic at 50 digits.  One mismatch rejects; agreement at ``points`` points accepts.  For the
+rational part the Schwartz–Zippel lemma bounds a false accept by (d/|S|)^k for a wrong answer of
+degree ≤ d, values from a set S and k points.  Points are drawn where the key is defined; when
+the usual ones are too few, sizes and regions of values are searched for
+(:meth:`PointSet.search_domain`).  A point where a value is past the evaluation caps counts
+neither way.  ``simplify`` is never called: it is slow and fails on matrix expressions.
 """
 
 from __future__ import annotations
 
-import math
+import decimal
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ import mpmath
 from grader.evaluation import (
     FLOAT_DIGITS,
     DomainError,
+    EvaluationLimitError,
     Mat,
     Point,
     break_arguments,
@@ -30,7 +34,14 @@ from grader.evaluation import (
 )
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
-from grader.sampling import EXACT_RANGE, Regime, sample_point, size_assignments
+from grader.sampling import (
+    EXACT_RANGE,
+    Regime,
+    sample_point,
+    size_assignments,
+    size_orderings,
+    value_regimes,
+)
 
 #: Scales of the fine points drawn for expressions with breaks (wide points come in between).
 _SCALES = (0, 1, 6, 1, 40, 1, 2, 1000)
@@ -44,6 +55,11 @@ _STALE_POINTS = 10
 
 #: Float agreement required: all but this many of the significant digits computed.
 GUARD_DIGITS = 15
+
+#: Tries given to each candidate (sizes, or a value region) while searching for a domain, and
+#: the search's whole budget as a multiple of ``max_tries``.
+_BATCH = 4
+_SEARCH_TRIES = 8
 
 
 @dataclass
@@ -68,40 +84,128 @@ class PointSet:
     stale: int = 0
     tries: int = 0
     positive: bool = False
+    #: Whether too few points may start a search for the domain (diagnosis's extra point sets
+    #: don't), and whether it has run.
+    search: bool = True
+    searched: bool = False
+    #: Sizes the points are drawn with, and the region of values once a search chose one.
+    symbols: tuple[str, ...] = ()
+    assignments: list[dict[str, int]] | None = None
+    region: Regime | None = None
+    #: Where searched points were found, for the method line.
+    regions: set[str] = field(default_factory=set)
+    #: Tries that found no point, and those of them past the evaluation caps.
+    failures: int = 0
+    limited: int = 0
     #: Values already computed, by id of the tree: fill() evaluates what values() returns.
     cache: dict[int, tuple[n.Node, list[Mat | None]]] = field(default_factory=dict)
 
     def fill(self, trees: Sequence[n.Node]) -> bool:
-        """Draw points until ``wanted`` of them are in the domain of every tree."""
-        symbols = _dim_symbols(self.declarations, trees)
-        assignments = size_assignments(symbols, 3, self.rng)
-        signed_failures = 0
-        # Past the points wanted, breaks may add as many again while they find new pieces.
-        while (len(self.points) < self.wanted or (
-                not self.covered() and len(self.points) < 2 * self.wanted)) and \
-                self.tries < self.max_tries:
-            self.tries += 1
-            sizes = assignments[len(self.points) % len(assignments)]
-            scale = _SCALES[len(self.points) % len(_SCALES)] if self.breaks else 0
-            regime = Regime(self.exact, self.positive, self.symmetric, scale)
-            point = sample_point(self.declarations, sizes, regime, self.rng)
-            try:
-                found = [evaluate(tree, point, exact=self.exact, digits=self.digits)
-                         for tree in trees]
-            except DomainError:
-                signed_failures += not self.positive
-                if signed_failures >= 3:  # log, sqrt...: sample the positive orthant instead
-                    self.positive = True
-                continue
-            self.points.append(point)
-            self.note_signs(point)
-            for tree, value in zip(trees, found, strict=True):
-                self.cache.setdefault(id(tree), (tree, []))[1].append(value)
+        """Draw points until ``wanted`` of them are in the domain of every tree; if the usual
+        sizes and values give too few, search (once) for sizes and a region that do."""
+        if self.assignments is None:
+            self.symbols = _dim_symbols(self.declarations, trees)
+            self.assignments = size_assignments(self.symbols, 3, self.rng)
+        self.sample(trees, self.max_tries)
+        if self.search and not self.searched and (
+                len(self.points) < self.wanted or not self.varied()):
+            self.searched = True
+            self.search_domain(trees)
         if self.breaks:
             self.probe_breaks(trees)
         # A tree's cached values are only complete if it was evaluated at every point.
         self.cache = {k: v for k, v in self.cache.items() if len(v[1]) == len(self.points)}
         return len(self.points) >= self.wanted
+
+    def sample(self, trees: Sequence[n.Node], budget: int) -> None:
+        """Draw with the current sizes and region until enough points or ``budget`` tries."""
+        assert self.assignments is not None
+        # Past the points wanted, breaks may add as many again while they find new pieces.
+        while (len(self.points) < self.wanted or (
+                not self.covered() and len(self.points) < 2 * self.wanted)) and \
+                self.tries < budget:
+            self.tries += 1
+            sizes = self.assignments[(len(self.points) + self.failures) % len(self.assignments)]
+            scale = _SCALES[len(self.points) % len(_SCALES)] if self.breaks else 0
+            regime = Regime(self.exact, self.positive, self.symmetric, scale)
+            if self.region is not None:
+                regime = Regime(False, self.region.positive, self.symmetric, 0,
+                                self.region.centers, self.region.spread)
+            if not self.draw(trees, sizes, regime) and self.failures - self.limited >= 3 \
+                    and self.region is None:
+                self.positive = True  # log, sqrt...: sample the positive orthant instead
+
+    def varied(self) -> bool:
+        """Whether every dim symbol took two sizes at least (else some sizes failed: search
+        the others)."""
+        return all(len({point.sizes[symbol] for point in self.points}) > 1
+                   for symbol in self.symbols)
+
+    def draw(self, trees: Sequence[n.Node], sizes: dict[str, int], regime: Regime) -> bool:
+        """One point: kept if every tree is defined there and computable."""
+        point = sample_point(self.declarations, sizes, regime, self.rng)
+        try:
+            found = [evaluate(tree, point, exact=self.exact, digits=self.digits)
+                     for tree in trees]
+        except EvaluationLimitError:
+            self.failures += 1
+            self.limited += 1
+            return False
+        except DomainError:
+            self.failures += 1
+            return False
+        self.points.append(point)
+        if regime.spread is not None:
+            self.regions.add(regime.describe())
+        self.note_signs(point)
+        for tree, value in zip(trees, found, strict=True):
+            self.cache.setdefault(id(tree), (tree, []))[1].append(value)
+        return True
+
+    def search_domain(self, trees: Sequence[n.Node]) -> None:
+        """Search for sizes, then (for float points) values, where the trees are defined.
+
+        Sizes: every ordering of the dim symbols (``log(det(X^T X))`` needs X tall).  Values:
+        wider and narrower regions around 0 and around the constants of the trees
+        (``sqrt(x - 40)``).  Each candidate gets a few tries; one that yields points is kept
+        and sampled from.  Everything is drawn from the point set's seeded generator.
+        """
+        assert self.assignments is not None
+        budget = self.tries + _SEARCH_TRIES * self.max_tries
+        if self.symbols:
+            candidates = list(self.assignments)
+            for sizes in size_orderings(self.symbols, self.rng):
+                if sizes not in candidates:
+                    candidates.append(sizes)
+            productive = [sizes for sizes in candidates
+                          if self.tries < budget and self.attempt(trees, [sizes], None, budget)]
+            self.assignments = productive or candidates
+            if productive:
+                self.sample(trees, budget)
+        if self.exact or len(self.points) >= self.wanted:
+            return  # exact points keep their values (the error bound depends on them)
+        constants = _constants(trees)
+        for positive in (False, True):
+            for region in value_regimes(constants, positive):
+                if self.tries >= budget or len(self.points) >= self.wanted:
+                    return
+                if self.attempt(trees, self.assignments, region, budget):
+                    self.region = region
+                    self.sample(trees, budget)
+
+    def attempt(self, trees: Sequence[n.Node], assignments: list[dict[str, int]],
+                region: Regime | None, budget: int) -> bool:
+        """Whether a few tries with these sizes and values (None: the usual ones) find a
+        point; the point found is kept."""
+        for index in range(max(_BATCH, min(len(assignments), 3 * _BATCH))):
+            if self.tries >= budget:
+                break
+            self.tries += 1
+            regime = Regime(self.exact, self.positive, self.symmetric) if region is None else \
+                Regime(False, region.positive, self.symmetric, 0, region.centers, region.spread)
+            if self.draw(trees, assignments[index % len(assignments)], regime):
+                return True
+        return False
 
     def probe_breaks(self, trees: Sequence[n.Node]) -> None:
         """For each break argument seen with both signs, bisect between a point where it is
@@ -148,17 +252,27 @@ class PointSet:
             self.stale = 0
 
     def values(self, tree: n.Node) -> list[Mat | None]:
-        """The tree's value at each point (None outside its domain or on a size mismatch)."""
+        """The tree's value at each point (None outside its domain, past the evaluation caps,
+        or on a size mismatch)."""
+        return self.evaluations(tree)[0]
+
+    def evaluations(self, tree: n.Node) -> tuple[list[Mat | None], set[int]]:
+        """The values, and the indices of the points where the tree could not be computed
+        (past the caps: unknown there, not undefined)."""
         cached = self.cache.get(id(tree))
         if cached is not None and cached[0] is tree:
-            return cached[1]
+            return cached[1], set()
         out: list[Mat | None] = []
-        for point in self.points:
+        limited: set[int] = set()
+        for index, point in enumerate(self.points):
             try:
                 out.append(evaluate(tree, point, exact=self.exact, digits=self.digits))
+            except EvaluationLimitError:
+                out.append(None)
+                limited.add(index)
             except (DomainError, ValueError, IndexError):  # rewritten trees may not type-check
                 out.append(None)
-        return out
+        return out, limited
 
 
 def _opposite_points(argument: n.Node, points: Sequence[Point], pointset: PointSet
@@ -239,10 +353,32 @@ def close(a: Mat, b: Mat, exact: bool, digits: int = FLOAT_DIGITS) -> bool:
         return False
     if exact:
         return a.data == b.data
+    # Float values are certified relative to themselves (a 0 is exactly 0): compare relatively,
+    # so that exp(-100 x^2) and exp(-101 x^2), both below 10^-100, still differ.
     with mpmath.workdps(digits):
         tolerance = mpmath.mpf(10) ** -(digits - GUARD_DIGITS)
-        return all(abs(x - y) <= tolerance * max(1, abs(x), abs(y))
+        return all(abs(x - y) <= tolerance * max(abs(x), abs(y))
                    for x, y in zip(a.data, b.data, strict=True))
+
+
+def _constants(trees: Sequence[n.Node]) -> tuple[Fraction, ...]:
+    """The values of the trees' constant scalar subexpressions (``10^5`` as 100000 as well as
+    10 and 5), which suggest where a domain may lie (the search centres on the largest)."""
+    found: set[Fraction] = set()
+    for node in n.walk(*trees):
+        if isinstance(node, n.Number):
+            found.add(node.value)
+        elif isinstance(node, (n.Pow, n.Mul, n.Div, n.Neg)) and node.shape is not None and \
+                node.shape.is_scalar and \
+                not any(isinstance(inner, n.Symbol) for inner in n.walk(node)) and \
+                is_exact(node):
+            try:
+                value = evaluate(node, Point({}, {}), exact=True).value
+            except (DomainError, ValueError):
+                continue
+            if abs(value) < 10**12:
+                found.add(Fraction(value))
+    return tuple(sorted(found, key=abs))
 
 
 def _dim_symbols(declarations: Declarations, trees: Sequence[n.Node]) -> tuple[str, ...]:
@@ -256,26 +392,61 @@ def _dim_symbols(declarations: Declarations, trees: Sequence[n.Node]) -> tuple[s
 
 @dataclass(frozen=True)
 class Outcome:
-    equal: bool | None  # None: not enough points inside the domains
+    """``equal`` is None when undecided; ``reason`` then says why (``domain``: too few points
+    in the key's domain; ``limit``: the key, or the answer at too many points, could not be
+    computed within the caps).  ``witness`` is a point where the answer is undefined and the
+    key is not, when that decided."""
+
+    equal: bool | None
     method: str
+    reason: str | None = None
+    witness: int | None = None
 
 
-def describe_method(exact: bool, points: int, degree: int, digits: int = FLOAT_DIGITS) -> str:
+def describe_method(exact: bool, points: int, degree: int, digits: int = FLOAT_DIGITS, *,
+                    positive: bool = False, sizes: str = "several sizes per dimension") -> str:
+    """The method line: what was evaluated where, and for exact tests the Schwartz–Zippel
+    bound for the values actually drawn (integers in [1, R] once only positive ones were)."""
+    where = f", {sizes}" if sizes else ""
     if exact:
-        size = 2 * EXACT_RANGE + 1
+        size = EXACT_RANGE if positive else 2 * EXACT_RANGE + 1
+        values = f"1 to {EXACT_RANGE:,}" if positive else f"±{EXACT_RANGE:,}"
         head = (f"exact rational identity test at {points} random points (integer values in "
-                f"±{EXACT_RANGE:,}, several sizes per dimension)")
+                f"{values}{where})")
         if degree >= size:
             return f"{head}; the expressions' degree is too high for a useful error bound"
-        exponent = points * (math.log10(degree) - math.log10(size))
-        mantissa = 10 ** (exponent - math.floor(exponent))
         return (f"{head}; a wrong answer of degree ≤ {degree} passes with probability ≤ "
-                f"({degree}/{size:,})^{points} ≈ {mantissa:.1f}e{math.floor(exponent)} "
+                f"({degree}/{size:,})^{points} ≈ {scientific(Fraction(degree, size) ** points)} "
                 "(Schwartz–Zippel)")
     return (
-        f"{digits}-digit evaluation at {points} random non-integer points (several sizes "
-        f"per dimension), agreeing to {digits - GUARD_DIGITS} significant digits"
+        f"{digits}-digit evaluation in ball arithmetic (error bounds certified) at {points} "
+        f"random non-integer points{f' ({sizes})' if sizes else ''}, agreeing to "
+        f"{digits - GUARD_DIGITS} significant digits"
     )
+
+
+def scientific(value: Fraction) -> str:
+    """``value`` as ``m.me±k`` with the mantissa rounded correctly (1.0e-24, never 10.0e-25)."""
+    with decimal.localcontext() as context:
+        context.prec = 40
+        exact = decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator)
+        return f"{exact:.1e}"
+
+
+def sizes_clause(points: Sequence[Point]) -> str:
+    """"several sizes per dimension", or the sizes each dim symbol actually took if one took
+    only one; empty when there are no dim symbols."""
+    seen: dict[str, set[int]] = {}
+    for point in points:
+        for symbol, size in point.sizes.items():
+            seen.setdefault(symbol, set()).add(size)
+    if not seen:
+        return ""
+    if all(len(sizes) > 1 for sizes in seen.values()):
+        return "several sizes per dimension"
+    return "sizes " + ", ".join(
+        f"{symbol} ∈ {{{', '.join(str(v) for v in sorted(sizes))}}}"
+        for symbol, sizes in sorted(seen.items()))
 
 
 def degree(node: n.Node, size: int) -> int:
@@ -313,9 +484,11 @@ def identity_test(
 ) -> tuple[Outcome, PointSet, list[Mat | None], list[Mat | None]]:
     """Compare two trees; also return the points and values for diagnosis.
 
-    Points are drawn where the *key* is defined.  An answer undefined at some of them (``log(a)``
-    for the key ``log(abs(a))``) is a different function; one such point alone may be bad luck
-    (a removable singularity), so a second batch of points decides.
+    Points are drawn where the *key* is defined (searching for sizes and values if need be).
+    An answer undefined at some of them (``log(a)`` for the key ``log(abs(a))``) is a different
+    function; one such point alone may be bad luck (a removable singularity), so a second batch
+    of points decides.  A point where either side is past the evaluation caps tells nothing:
+    a certified mismatch elsewhere still rejects, but accepting needs ``points`` comparisons.
     """
     exact = is_exact(key, answer)
     digits = working_digits(key, answer)
@@ -325,28 +498,44 @@ def identity_test(
     pointset = PointSet(declarations, exact, random.Random(seed), points, max_tries,
                         digits=digits, breaks=breaks)
     if not pointset.fill([key]):
-        return Outcome(None, "too few test points inside the domain of the expected answer"), \
+        limited = pointset.limited > 0 and 2 * pointset.limited >= pointset.failures
+        method = ("the expected answer could not be computed within the evaluation caps at "
+                  "enough test points" if limited else
+                  "too few test points inside the domain of the expected answer")
+        if pointset.searched:
+            method += f" (searched {pointset.tries} points of several sizes and regions)"
+        return Outcome(None, method, "limit" if limited else "domain"), \
             pointset, pointset.values(key), pointset.values(answer)
-    answer_values = pointset.values(answer)
+    answer_values, limited_at = pointset.evaluations(answer)
     if any(value is None for value in answer_values):
         pointset.wanted += points
         pointset.max_tries += max_tries
         pointset.fill([key])
-        answer_values = pointset.values(answer)
+        answer_values, limited_at = pointset.evaluations(answer)
     key_values = pointset.values(key)
-    undefined = sum(value is None for value in answer_values)
-    method_points = len(answer_values) - undefined
-    if undefined >= 2:
+    undefined = [i for i, value in enumerate(answer_values)
+                 if value is None and i not in limited_at]
+    compared = [i for i, value in enumerate(answer_values) if value is not None]
+    if len(undefined) >= 2:
         return Outcome(False, "the answer is undefined at test points where the expected "
-                       "answer is defined (a different domain)"), pointset, key_values, \
-            answer_values
-    equal = same_values(key_values, answer_values, exact, digits)
+                       "answer is defined (a different domain)", witness=undefined[0]), \
+            pointset, key_values, answer_values
+    equal = same_values(key_values, answer_values, exact, digits) if compared else None
+    used = [pointset.points[i] for i in compared]
     biggest = max((max(p.sizes.values(), default=2) for p in pointset.points), default=2)
     d = max(1, degree(key, biggest) + degree(answer, biggest))
-    method = describe_method(exact, method_points, d, digits)
+    method = describe_method(exact, len(compared), d, digits, positive=pointset.positive,
+                             sizes=sizes_clause(used))
+    if pointset.regions:
+        method += "; points found by a search of the domain (" + \
+            "; ".join(sorted(pointset.regions)) + ")"
     if breaks:
         both = sum(len(pointset.signs.get(i, ())) == 2 for i in range(len(breaks)))
         method += (f"; {both} of {len(breaks)} break arguments (of abs, max, relu, step, "
                    f"sign) seen on both sides and {len(pointset.patterns)} pieces visited, at "
                    "fine rational points as well as wide ones")
+    if equal is None or (equal and len(compared) < points):
+        return Outcome(None, f"the answer could not be computed within the evaluation caps at "
+                       f"{len(limited_at)} of {len(answer_values)} test points", "limit"), \
+            pointset, key_values, answer_values
     return Outcome(equal, method), pointset, key_values, answer_values

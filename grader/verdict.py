@@ -54,8 +54,9 @@ class Verdict:
     expected_shape: Shape | None
     answer_shape: Shape | None
     #: A stable machine code (``transpose``, ``scalar_multiple``, ``sign``, ``missing_term``,
-    #: ``extra_term``, ``assumed_symmetric``, ``elementwise_vs_matrix_product``, a listed
-    #: mistake's note, or ``None``).
+    #: ``extra_term``, ``assumed_symmetric``, ``elementwise_vs_matrix_product``, ``domain``
+    #: (undefined where the key is defined), a listed mistake's note; for *undecided*,
+    #: ``outside_domain`` or ``evaluation_limit``, or a resource cap's note; or ``None``).
     note: str | None
     #: One or two plain sentences for the student.
     feedback: str

@@ -145,8 +145,8 @@ def test_check_usage_errors_exit_2() -> None:
 
 
 def test_check_times_out_as_undecided() -> None:
-    code, out, _ = run("check", "--given", GIVEN, "--json", "--timeout", "0.5", "x^T x",
-                       "((((x^T x)^100)^100)^100)^100")
+    slow = "sum(" + " ".join(["kron(A, A)^100"] * 10) + ")"  # over 20 s of CPU, within caps
+    code, out, _ = run("check", "--given", GIVEN, "--json", "--timeout", "0.5", "x^T x", slow)
     assert code == 1
     verdict = json.loads(out)
     assert verdict["status"] == "undecided"

@@ -1,13 +1,13 @@
 """``grader.pool``: checks in worker processes under CPU, memory and wall-clock caps.
 
 Everything here runs real worker processes (no mocks).  The crafted answers are legal within the
-language's limits and were measured in-process on the development machine:
+language's limits and within the evaluator's own caps (which stop a huge power or Kronecker
+product at once), and were measured in-process on the development machine:
 
-- ``SLOW_PYTHON``, Gauss-Jordan on an 81×81 matrix of growing Fractions: unfinished after 67 s
-  of CPU; pure Python, so SIGXCPU can interrupt it.
-- ``SLOW_C``, one big-integer power with a ~40-million-bit result: 94 s of CPU, mostly inside
-  a single C call that no signal interrupts, so only the wall clock stops it.
-- ``HUNGRY``, a 729×729 Kronecker power of 4000-bit numbers: 250 MB in ~1.3 s, 2 GB in ~18 s.
+- ``SLOW``, ten 25×25 matrix powers multiplied together in exact big-integer arithmetic: over
+  20 s of CPU in many short steps, so SIGXCPU can interrupt it (and the wall clock stops it).
+- ``HUNGRY``, a dozen nested 64×64 matrices of 63,000-bit integers held at once: 380 MB within
+  0.8 s.
 
 Timing bounds are generous because the suite may share the machine with other work.
 """
@@ -30,9 +30,11 @@ from grader.pool import Caps, CheckJob, GradingPool
 GIVEN = "x[n], A[n,n], b[n]"
 KEY = "(A + A^T) x"
 SCALAR_KEY = "x^T A x"
-SLOW_PYTHON = "det(kron(kron(A, A), kron(A, A)))"
-SLOW_C = "(((x^T x)^100)^100)^100"
-HUNGRY = "sum((x^T x)^100 kron(kron(kron(A, A), kron(A, A)), kron(A, A)))"
+SLOW = "sum(" + " ".join(["kron(A, A)^100"] * 10) + ")"
+_BIG = "((x^T x)^100)^15 M"
+HUNGRY = "sum(" + " + -(".join([_BIG] * 12) + ")" * 11 + ")"
+#: HUNGRY's declarations: M is 64×64 whatever the size n.
+HUNGRY_GIVEN = GIVEN + ", M[64, 64]"
 #: Allowance for process start-up and a busy machine, on top of a cap.
 SLACK = 2.0
 
@@ -113,7 +115,7 @@ def test_check_passes_layout_and_options(pool: GradingPool) -> None:
 
 
 def test_imap_unordered_does_not_wait_for_a_slow_answer() -> None:
-    jobs = [job(SLOW_C), *quick_jobs()[:4]]
+    jobs = [job(SLOW), *quick_jobs()[:4]]
     with GradingPool(workers=2, caps=Caps(wall_seconds=1, cpu_seconds=10)) as pool:
         pairs = list(pool.imap_unordered(jobs))
     assert sorted(index for index, _ in pairs) == list(range(len(jobs)))
@@ -123,8 +125,8 @@ def test_imap_unordered_does_not_wait_for_a_slow_answer() -> None:
 
 def test_an_abandoned_map_does_not_block_the_pool() -> None:
     with GradingPool(workers=1, caps=Caps(wall_seconds=1, cpu_seconds=10)) as pool:
-        verdicts = pool.map([job("x^T A x"), job(SLOW_C), job("x^T A x")])
-        assert next(verdicts).status == "correct"  # SLOW_C is running now; left unread
+        verdicts = pool.map([job("x^T A x"), job(SLOW), job("x^T A x")])
+        assert next(verdicts).status == "correct"  # SLOW is running now; left unread
         start = time.monotonic()
         assert pool.check(SCALAR_KEY, "x^T A^T x", GIVEN).status == "correct"
         assert time.monotonic() - start <= 1 + SLACK
@@ -137,7 +139,7 @@ def test_wall_clock_cap_kills_the_worker_and_the_run_goes_on() -> None:
     caps = Caps(wall_seconds=1, cpu_seconds=10)
     with GradingPool(workers=2, caps=caps) as pool:
         pool.check(SCALAR_KEY, "x^T A x", GIVEN)  # start-up is not what is timed
-        jobs = [*quick_jobs()[:3], job(SLOW_C), *quick_jobs()[3:]]
+        jobs = [*quick_jobs()[:3], job(SLOW), *quick_jobs()[3:]]
         start = time.monotonic()
         verdicts = list(pool.map(jobs))
         elapsed = time.monotonic() - start
@@ -157,7 +159,7 @@ def test_cpu_cap_stops_the_check_but_keeps_the_worker() -> None:
         pool.check(SCALAR_KEY, "x^T A x", GIVEN)
         (pid,) = pool.pids
         start = time.monotonic()
-        verdicts = list(pool.map([job(SLOW_PYTHON), job("x^T A x"), job("x^T A^T x")]))
+        verdicts = list(pool.map([job(SLOW), job("x^T A x"), job("x^T A^T x")]))
         elapsed = time.monotonic() - start
         assert pool.pids == (pid,)  # SIGXCPU was caught in the worker: no restart
     # RLIMIT_CPU counts whole seconds: the check gets between 1 and 2 s of CPU.
@@ -173,7 +175,8 @@ def test_memory_cap_stops_the_check_and_the_run_goes_on() -> None:
     with open("/proc/self/statm") as statm:
         here = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") >> 20
     caps = Caps(memory_mb=max(300, here + 200), wall_seconds=10, cpu_seconds=10)
-    jobs = [job("x^T A x"), job(HUNGRY), job("2 x^T A x"), job("x^T A x")]
+    jobs = [job("x^T A x"), CheckJob(SCALAR_KEY, HUNGRY, HUNGRY_GIVEN), job("2 x^T A x"),
+            job("x^T A x")]
     with GradingPool(workers=1, caps=caps) as pool:
         start = time.monotonic()
         verdicts = list(pool.map(jobs))
@@ -204,7 +207,7 @@ def test_a_worker_killed_mid_check_is_reported_and_replaced(pool: GradingPool) -
     killer.start()
     try:
         start = time.monotonic()
-        verdicts = list(pool.map([job(SLOW_PYTHON), *quick_jobs()]))
+        verdicts = list(pool.map([job(SLOW), *quick_jobs()]))
         elapsed = time.monotonic() - start
     finally:
         killer.cancel()
