@@ -41,3 +41,7 @@ def main() -> None:
     except MatcalcError as problem:  # pragma: no cover - commands handle their own errors
         click.echo(f"error: {problem}", err=True)
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
