@@ -15,7 +15,8 @@ from grader.exercise_set import FORMS, ExerciseSet, ExerciseSetError
 from grader.files import write_atomically
 
 if TYPE_CHECKING:
-    from generator.sets import SetOptions, Student
+    from generator.sets import SetOptions
+    from grader.roster import Student
 
 # The families, sets and rendering are imported by the commands that use them: every other
 # command (a Gradescope run of matcalc autograde, say) starts without loading them.
@@ -52,7 +53,11 @@ Examples:
   matcalc generate --family quadratic --family trace_forms --difficulty 3
   matcalc generate --roster class.csv --layout denominator --form numeric
 
-The roster is a CSV of id,name[,email] rows (a header row is allowed).
+The roster is a CSV file: comma, semicolon or tab separated, with a header row
+naming its columns (Student ID, SIS User ID, ID number, SID, id, username; Name,
+First name, Last name; Email) in any order, as spreadsheets and the roster or
+gradebook exports of Canvas, Moodle and Gradescope save it; or id,name[,email]
+rows without a header.
 """
 
 
@@ -69,7 +74,7 @@ The roster is a CSV of id,name[,email] rows (a header row is allowed).
 @click.option("--seed", type=int, default=0, show_default=True, help="The set's seed.")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="numerator", show_default=True)
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV of id,name[,email]: one variant per student.")
+              help="The class (CSV, see below): one variant per student.")
 @click.option("--title", default="Matrix calculus", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes for a roster (default: the number of CPUs).")
@@ -92,7 +97,8 @@ def generate_command(families: tuple[str, ...], difficulty: int | None, form: st
 def _make(options: SetOptions, roster: Path | None, jobs: int | None) -> ExerciseSet:
     """Generate (and verify) a set, with a progress bar for a class."""
     from generator.family import GenerationError
-    from generator.sets import make_set, read_roster
+    from generator.sets import make_set
+    from grader.roster import read_roster
 
     try:
         students: list[Student] = read_roster(roster) if roster else []
@@ -172,7 +178,7 @@ def render_command(set_file: Path, output: Path, what: str, split: bool) -> None
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--layout", type=click.Choice(LAYOUTS), default="numerator", show_default=True)
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV of id,name[,email]: a personalised sheet per student.")
+              help="The class (CSV, as for matcalc generate): a sheet per student.")
 @click.option("--title", default="Matrix calculus", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),

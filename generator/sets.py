@@ -1,4 +1,5 @@
-"""Exercise sets: per-student variants from a roster, seeds, and choosing exercises.
+"""Exercise sets: per-student variants from a roster (read by :mod:`grader.roster`), seeds, and
+choosing exercises.
 
 A variant's seed derives from the set seed and the student id alone (SHA-256, not Python's
 ``hash``), so one student's sheet can be rebuilt without the rest of the class, on any machine.
@@ -6,27 +7,18 @@ A variant's seed derives from the set seed and the student id alone (SHA-256, no
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import random
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from generator.families import get, registry
 from generator.family import Family, build
 from generator.layout import Layout
 from generator.verify import verify
 from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError, Form, Variant
-
-
-@dataclass(frozen=True)
-class Student:
-    id: str
-    name: str = ""
-    email: str = ""
+from grader.roster import Student as Student  # the sets' input: importable from here too
 
 
 @dataclass(frozen=True)
@@ -44,45 +36,6 @@ def derived_seed(*parts: object) -> int:
     """A 63-bit seed from the parts, the same on every machine and Python version."""
     digest = hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") >> 1
-
-
-def read_roster(path: Path) -> list[Student]:
-    """Rows ``id,name[,email]`` (a header row ``id,name,...`` is skipped)."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as problem:
-        raise ExerciseSetError(f"{path}: can't read the roster ({problem})") from None
-    return parse_roster(text, str(path))
-
-
-def parse_roster(text: str, where: str = "roster") -> list[Student]:
-    students: list[Student] = []
-    seen: dict[str, int] = {}
-    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [cell.strip() for cell in row]
-        if not cells or not any(cells) or cells[0].startswith("#"):
-            continue
-        if line == 1 and cells[0].lower() in ("id", "student", "student_id"):
-            continue
-        if len(cells) > 3:
-            raise ExerciseSetError(
-                f"{where} line {line}: {len(cells)} columns; expected id,name[,email]")
-        student_id = cells[0]
-        if not student_id:
-            raise ExerciseSetError(f"{where} line {line}: the id is empty")
-        if any(ch in student_id for ch in "/\\\0") or student_id in (".", ".."):
-            raise ExerciseSetError(
-                f"{where} line {line}: the id {student_id!r} can't contain / or \\")
-        if student_id in seen:
-            raise ExerciseSetError(
-                f"{where} line {line}: duplicate id {student_id!r} (first on line "
-                f"{seen[student_id]})")
-        seen[student_id] = line
-        students.append(Student(student_id, cells[1] if len(cells) > 1 else "",
-                                cells[2] if len(cells) > 2 else ""))
-    if not students:
-        raise ExerciseSetError(f"{where}: no students")
-    return students
 
 
 def eligible(options: SetOptions) -> list[tuple[Family, list[int]]]:
@@ -127,7 +80,8 @@ def make_variant(options: SetOptions, student: Student, *, check: bool = True) -
         if check:
             verify(exercise, seed=exercise_seed % 1000)
         exercises.append(exercise)
-    return Variant(student.id, seed, tuple(exercises), student.name, student.email)
+    return Variant(student.id, seed, tuple(exercises), student.name, student.email,
+                   student.canvas_id)
 
 
 def make_set(

@@ -19,7 +19,7 @@ from typing import Any
 from grader.errors import MatcalcError
 from grader.exercise_set import ExerciseSet, Variant
 from grader.files import write_atomically
-from grader.grading_run import RunOptions, Student, check_keys, grade_students
+from grader.grading_run import Gradable, RunOptions, check_keys, grade_students
 from grader.pool import Caps
 from grader.report import StudentReport, plain, question_markdown
 from grader.submission import (
@@ -103,38 +103,37 @@ def _load(path: Path) -> ExerciseSet:
 
 def _grade(root: Path, exercise_set: ExerciseSet, options: AutograderOptions
            ) -> dict[str, Any]:
-    metadata = _metadata(root / "submission_metadata.json")
-    variant, who = _variant(exercise_set, metadata)
+    sheet = options.points * len(exercise_set.variants[0].exercises)
+    variant, owner, refusal = _variant(exercise_set, root / "submission_metadata.json")
     if variant is None:
-        return failure(f"{who} is not on this assignment's roster, so there is no worksheet to "
-                       "grade against. Please tell your instructor.",
-                       options.points * len(exercise_set.variants[0].exercises))
+        return failure(refusal or "There is no worksheet to grade against.", sheet)
     problems: list[str] = []
     try:
         path = _submission_file(root / "submission")
         data = read_bytes(path, path.name)
         submission = parse_submission(data, path.name)
-        if submission.student is not None and len(exercise_set.variants) > 1 and \
-                submission.student.casefold() not in (variant.id.casefold(),
-                                                      variant.email.casefold()):
-            problems.append(f"the file names student {submission.student!r}, but it was graded "
-                            f"as {who} (your account), against your own worksheet")
+        claimed = (submission.student or "").casefold()
+        if claimed and len(exercise_set.variants) > 1 and \
+                claimed not in (variant.id.casefold(), variant.email.casefold()):
+            problems.append(f"the file says 'student: {submission.student}', but it was graded "
+                            f"against the worksheet of {owner}")
     except SubmissionError as problem:
         return _unreadable(variant, str(problem), options)
     matched = match(submission, variant)
-    student = Student(path.name, "", variant.id, matched)
+    student = Gradable(path.name, "", variant.id, matched)
     run_options = RunOptions(partial_credit=options.partial_credit, points=options.points,
                              caps=options.caps)
     report = next(grade_students([student], run_options))
     return _results(report, problems)
 
 
-def _metadata(path: Path) -> dict[str, Any]:
+def _metadata(path: Path) -> dict[str, Any] | None:
+    """Gradescope's record of the submission, or ``None`` if there is none to read."""
     try:
         record = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
+        return None
+    return record if isinstance(record, dict) else None
 
 
 #: Fields of a Gradescope user that may name a roster entry, most trusted first.  Gradescope's
@@ -142,23 +141,71 @@ def _metadata(path: Path) -> dict[str, Any]:
 _USER_KEYS = ("email", "sid", "student_id")
 
 
-def _variant(exercise_set: ExerciseSet, metadata: dict[str, Any]) -> tuple[Variant | None, str]:
-    """The variant of the submitting account: by e-mail, then by the student id Gradescope
-    holds (``sid``), matched against the roster's e-mail and id."""
-    users = [u for u in metadata.get("users") or [] if isinstance(u, dict)]
-    who = ", ".join(str(u.get("email") or u.get("name") or u.get("id")) for u in users) \
-        or "this submission's account"
-    if len(exercise_set.variants) == 1:
-        return exercise_set.variants[0], who
+def _variant(exercise_set: ExerciseSet, metadata_path: Path
+             ) -> tuple[Variant | None, str, str | None]:
+    """The worksheet to grade against, whose it is (for messages), and why there is none.
+
+    Each account of the submission is found by e-mail, then by the student id Gradescope holds
+    (``sid``), against the roster's e-mail and id.  A group submission (several accounts) is
+    graded when all its members share one worksheet: Gradescope takes one result per group.
+    """
+    variants = exercise_set.variants
+    metadata = _metadata(metadata_path)
+    users = [u for u in (metadata or {}).get("users") or [] if isinstance(u, dict)]
+    labels = [_label(u) for u in users]
+    if len(variants) == 1:
+        return variants[0], _owner(labels), None
+    if metadata is None:
+        return None, "", (f"{metadata_path.name} is missing or unreadable, so the submitting "
+                          "account, and its worksheet, is unknown. Please tell your instructor.")
+    found = [_account_variant(variants, user) for user in users]
+    if not users:
+        return None, "", ("The submission names no account, so there is no worksheet to grade "
+                          "against. Please tell your instructor.")
+    strangers = [label for label, variant in zip(labels, found, strict=True) if variant is None]
+    if strangers and len(users) == 1:
+        return None, "", (f"{strangers[0]} is not on this assignment's roster, so there is no "
+                          "worksheet to grade against. Please tell your instructor.")
+    if strangers:
+        return None, "", (f"This group submission can't be graded: {', '.join(strangers)} "
+                          f"{'is' if len(strangers) == 1 else 'are'} not on this assignment's "
+                          "roster, so there is no worksheet for them. Please tell your "
+                          "instructor.")
+    sheets = {variant.id for variant in found if variant is not None}
+    if len(sheets) > 1:
+        whose = "; ".join(f"{label} has {variant.id}'s"
+                          for label, variant in zip(labels, found, strict=True)
+                          if variant is not None)
+        return None, "", ("This group submission can't be graded: its members have different "
+                          f"worksheets ({whose}). Gradescope records one result for the whole "
+                          "group, so a group is graded only when all its members share one "
+                          "worksheet: submit on your own, or ask your instructor.")
+    return found[0], _owner(labels), None
+
+
+def _account_variant(variants: tuple[Variant, ...], user: dict[str, Any]) -> Variant | None:
     for key in _USER_KEYS:
-        for user in users:
-            value = str(user.get(key) or "").strip().casefold()
-            if not value:
-                continue
-            for variant in exercise_set.variants:
-                if value in (variant.id.casefold(), variant.email.casefold()):
-                    return variant, who
-    return None, who
+        value = str(user.get(key) or "").strip().casefold()
+        if not value:
+            continue
+        for variant in variants:
+            if value in (variant.id.casefold(), variant.email.casefold()):
+                return variant
+    return None
+
+
+def _label(user: dict[str, Any]) -> str:
+    """An account as messages name it: ``Ann Lee (ann@uni.example)``."""
+    name, email = str(user.get("name") or "").strip(), str(user.get("email") or "").strip()
+    if name and email:
+        return f"{name} ({email})"
+    return name or email or str(user.get("sid") or user.get("id") or "an account")
+
+
+def _owner(labels: list[str]) -> str:
+    if len(labels) > 1:
+        return f"your group ({', '.join(labels)}), which all its members share"
+    return f"your account ({labels[0]})" if labels else "your account"
 
 
 def _submission_file(folder: Path) -> Path:

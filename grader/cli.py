@@ -183,6 +183,7 @@ usage error (including a set or submission that can't be read).
               help="Your student id (or e-mail), if the file does not name you.")
 @click.option("--json", "as_json", is_flag=True, help="Print the readings as JSON.")
 def validate_command(set_path: Path, answers: str, student: str | None, as_json: bool) -> None:
+    from grader.attribution import without_copy_number
     from grader.checker import parse_key
     from grader.grading_run import check_keys
     from grader.submission import (
@@ -205,8 +206,8 @@ def validate_command(set_path: Path, answers: str, student: str | None, as_json:
             data, name = read_bytes(Path(answers)), Path(answers).name
         submission = parse_submission(data, name)
         who = student or submission.student
-        variant = find_variant(exercise_set, who, name,
-                               fallback=None if answers == "-" else Path(answers).stem)
+        variant = find_variant(exercise_set, who, name, fallback=None if answers == "-" else
+                               without_copy_number(Path(answers).stem))
     except SubmissionError as problem:
         raise click.UsageError(str(problem)) from None
     matched = match(submission, variant)
@@ -280,28 +281,35 @@ _GRADE_HELP = """Grade a class's submissions: a report per student and a gradebo
 
 \b
 SUBMISSION is a submission file or a folder of them (searched recursively;
-hidden files are skipped). Each file names its student ("student: ID", or
-"student" in JSON), or it or its folder is named after the student id
-(s001.txt, s001/answers.txt); with a set of one variant any id will do.
-Symbolic links are never followed. Answers are graded exactly on worker processes under
-CPU, memory and time caps, --jobs at a time.
+hidden files are skipped). A file is a student's when its folder or its name
+is their id or e-mail (s001/answers.txt, S001.TXT, a browser's "s001 (1).txt"),
+when it comes from Canvas's or Moodle's "download all submissions" (matched by
+the roster's Canvas user ID, or by name), or else when it says "student: ID".
+With a roster, the path decides and a "student:" line that disagrees is
+reported on that submission. With a set of one variant and no roster, any id
+will do. Symbolic links are never followed. Answers are graded exactly on worker
+processes under CPU, memory and time caps, --jobs at a time.
 
 \b
 Per student, DIR holds ID.json (every verdict field per question, score,
 max_score) and ID.md (the feedback, for the student). A submission that can't be
-read or matched (not UTF-8, too large, unknown or duplicate student) is
-reported under DIR/rejected/ and in its own gradebook row; it never stops the
-run. Reports are written atomically, student by student: after an
-interruption, --resume grades only what is missing or changed.
+read or matched (not UTF-8, a PDF, too large, an unknown student, two files for
+one student) is reported under DIR/rejected/ and on its student's gradebook row;
+it never stops the run. The gradebook has a row per roster student (the set's
+students, or --roster), in roster order, graded, rejected or missing, then the
+submissions of no roster student. Reports are written atomically, student by
+student: after an interruption, --resume grades only what is missing or changed.
 
 \b
 Examples:
   matcalc grade output/set.json submissions/ -o output/grades
   matcalc grade set.json submissions/ --csv gradebook.csv --jobs 2 --resume
+  matcalc grade set.json canvas-download/ --roster canvas-export.csv --csv-format canvas
   matcalc grade set.json s001.txt --json
 
 Exit status: 0 when the run finished (rejected submissions included), 1 for an
-error such as an unreadable set, 2 for a usage error, 130 if interrupted.
+error such as an unreadable set or roster, 2 for a usage error, 130 if
+interrupted.
 """
 
 
@@ -321,10 +329,14 @@ error such as an unreadable set, 2 for a usage error, 130 if interrupted.
               help="Worker processes [default: one per core].")
 @click.option("--resume", is_flag=True,
               help="Keep the reports of an earlier run where nothing changed.")
+@click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The class (CSV; as for matcalc generate): a gradebook row per "
+                                 "student, in its order [default: the set's students].")
 @grading_options
 def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path,
                   csv_path: Path | None, csv_format: str, as_json: bool, jobs: int | None,
-                  resume: bool, partial_credit: bool, points: float, timeout: float) -> None:
+                  resume: bool, roster_path: Path | None, partial_credit: bool, points: float,
+                  timeout: float) -> None:
     from grader.files import write_atomically
     from grader.gradebook import gradebook_csv
     from grader.grading_run import (
@@ -336,13 +348,19 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
     )
     from grader.pool import Caps
     from grader.report import StudentReport
+    from grader.roster import read_roster
 
     exercise_set = load_set(set_path)
+    try:
+        roster = read_roster(roster_path) if roster_path is not None else None
+    except MatcalcError as problem:
+        raise click.ClickException(str(problem)) from None
     try:
         sources = find_submissions(list(submissions), exclude=directory)
     except MatcalcError as problem:
         raise click.UsageError(str(problem)) from None
-    sources = [s for s in sources if s.resolve() != set_path.resolve()]  # the set sits beside
+    beside = {set_path.resolve(), *([roster_path.resolve()] if roster_path else [])}
+    sources = [s for s in sources if s.resolve() not in beside]  # the set sits beside
     if not sources:
         raise click.UsageError("no submission files found in " +
                                ", ".join(str(s) for s in submissions))
@@ -359,7 +377,7 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
 
         try:
             result = grade_class(exercise_set, sources, directory, options, root=root,
-                                 progress=progress)
+                                 progress=progress, roster=roster)
         except KeyboardInterrupt:
             click.echo(f"\ninterrupted after {done} of {len(sources)} submissions; the "
                        "reports written are complete: run again with --resume to finish",
@@ -368,23 +386,39 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
         except MatcalcError as problem:
             raise click.ClickException(str(problem)) from None
     gradebook = csv_path or directory / "gradebook.csv"
-    write_atomically(gradebook, gradebook_csv(result.reports, exercise_set, csv_format))
+    write_atomically(gradebook, gradebook_csv(result.rows, exercise_set, csv_format))
     if as_json:
         click.echo(json.dumps({
             "directory": str(directory), "gradebook": str(gradebook), "graded": result.graded,
-            "reused": result.reused, "rejected": result.rejected,
+            "reused": result.reused, "rejected": result.rejected, "missing": result.missing,
             "submissions": [{"source": r.source, "student": r.student, "status": r.status,
                              "score": r.score, "max_score": r.max_score,
                              "problems": list(r.problems),
                              "report": str(report_path(directory, r))}
-                            for r in result.reports]}, ensure_ascii=False, indent=2))
+                            for r in result.reports],
+            "students": [{"student": row.student or None, "name": row.name,
+                          "status": row.status, "score": row.score,
+                          "max_score": row.max_score, "submissions": list(row.sources),
+                          "problems": list(row.problems), "on_roster": row.on_roster}
+                         for row in result.rows]}, ensure_ascii=False, indent=2))
         return
     click.echo(f"graded {result.graded}, reused {result.reused} from an earlier run, "
-               f"rejected {result.rejected}")
+               f"rejected {result.rejected}, missing {result.missing}")
     for report in result.reports:
         if report.status == "rejected":
             click.echo(f"  rejected {report.source}: {'; '.join(report.problems)}")
+    absent = [row for row in result.rows if row.status == "missing"]
+    for row in absent[:_LISTED]:
+        click.echo(f"  missing {row.student}" + (f" ({row.name})" if row.name else "")
+                   + ": no submission")
+    if len(absent) > _LISTED:
+        click.echo(f"  ... and {len(absent) - _LISTED} more students with no submission (see "
+                   "the gradebook)")
     click.echo(f"reports: {directory}/   gradebook: {gradebook}")
+
+
+#: Students without a submission named one by one in the summary; the gradebook has them all.
+_LISTED = 20
 
 
 _AUTOGRADE_HELP = """Grade one submission inside a Gradescope autograder (run_autograder calls it).

@@ -92,6 +92,8 @@ class Variant:
     exercises: tuple[Exercise, ...]
     name: str = ""
     email: str = ""
+    #: The student's Canvas user ID, from a Canvas roster: it names their Canvas downloads.
+    canvas_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         record: dict[str, Any] = {"id": self.id, "seed": self.seed,
@@ -100,6 +102,8 @@ class Variant:
             record["name"] = self.name
         if self.email:
             record["email"] = self.email
+        if self.canvas_id:
+            record["canvas_id"] = self.canvas_id
         return record
 
 
@@ -137,7 +141,8 @@ class ExerciseSet:
                 )
                 variants.append(Variant(str(variant["id"]), int(variant["seed"]), exercises,
                                         str(variant.get("name", "")),
-                                        str(variant.get("email", ""))))
+                                        str(variant.get("email", "")),
+                                        str(variant.get("canvas_id", ""))))
             except (KeyError, TypeError, ValueError) as problem:
                 raise ExerciseSetError(f"{place}: missing or malformed field {problem}") from None
         return ExerciseSet(int(record.get("seed", 0)), str(record.get("layout", "numerator")),

@@ -1,34 +1,49 @@
-"""Grading a class: every submission read, matched to its variant and graded on the worker pool,
-with a report per student written as soon as that student is done.
+"""Grading a class: every submission read, attributed to its student (see
+:mod:`grader.attribution`), matched to their variant and graded on the worker pool, with a report
+per student written as soon as that student is done, and a gradebook row per roster student.
 
 A run never stops for one bad submission (it gets a ``rejected`` report saying why) and never
 leaves a half-written file: reports are written atomically, one student at a time, so a run that
-is killed can be resumed and grades only what is missing.
+is killed can be resumed and grades only what is missing.  A student's answers go to a worker in
+one batch, and an answer checked once in a run (the same key, text and options) is not checked
+again: its verdict is reused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+import re
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from grader.attribution import (
+    Attribution,
+    Claim,
+    ClassList,
+    Enrolled,
+    attribute,
+    path_claims,
+)
 from grader.checker import parse_key
 from grader.errors import MatcalcError, ParseError
 from grader.exercise_set import ExerciseSet, ExerciseSetError, Variant
 from grader.files import TEMPORARY_SUFFIX, file_name, remove_leftovers, write_atomically
+from grader.gradebook import Row, class_rows
 from grader.language.parser import parse_declarations
 from grader.pool import Caps, CheckJob, GradingPool
 from grader.report import QuestionResult, StudentReport, markdown
+from grader.roster import Student
 from grader.submission import (
     Matched,
     Submission,
     SubmissionError,
     describe,
-    find_variant,
     match,
     parse_submission,
     read_bytes,
@@ -67,45 +82,68 @@ def _version() -> str:
 @dataclass(frozen=True)
 class RunResult:
     reports: tuple[StudentReport, ...]  # in the order of the submissions
+    #: The gradebook's rows: every roster student in roster order (graded, rejected or
+    #: missing), then the submissions of no roster student.
+    rows: tuple[Row, ...]
     graded: int
     reused: int
     rejected: int
+    #: Roster students without a submission.
+    missing: int = 0
 
 
 @dataclass(frozen=True)
-class Student:
+class Gradable:
     """A submission matched to its variant, ready to grade."""
 
     source: str  # the file, for messages
     digest: str  # see StudentReport.digest
     student: str  # who submitted
     matched: Matched
+    name: str = ""  # the student's name, from the roster
 
 
 #: Called after each report is settled: (report, whether it was reused from an earlier run).
 Progress = Callable[[StudentReport, bool], None]
 
 
+def natural_key(text: str) -> list[str | int]:
+    """Text with its numbers compared as numbers: ``hw_11`` before ``hw_103``."""
+    return [int(part) if part.isdecimal() else part.casefold()
+            for part in re.split(r"(\d+)", text)]
+
+
+def _order(relative: Path) -> list[tuple[list[str | int], list[str | int]]]:
+    """Folders and files in natural order, a name before its copies (``s003.txt``, then
+    ``s003 (1).txt``)."""
+    return [(natural_key(PurePosixPath(part).stem), natural_key(PurePosixPath(part).suffix))
+            for part in relative.parts]
+
+
 def find_submissions(paths: Sequence[Path], *, exclude: Path | None = None) -> list[Path]:
     """The files named, and the files in the folders named (recursively, hidden ones and the
-    output folder left out), in a stable order."""
+    output folder left out), in natural order.  Links are listed as themselves (never
+    followed, so a link to a file is not that file: both are listed)."""
     found: list[Path] = []
     excluded = exclude.resolve() if exclude is not None else None
     for path in paths:
         if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
+            candidates = [c for c in path.rglob("*") if c.is_file() or c.is_symlink()]
+            for candidate in sorted(candidates, key=lambda c: (
+                    _order(c.relative_to(path)), c.as_posix())):
                 relative = candidate.relative_to(path).parts
-                if ((candidate.is_file() or candidate.is_symlink())
-                        and not any(p.startswith(".") for p in relative)
-                        and (excluded is None or excluded not in candidate.resolve().parents)):
+                folder = candidate.parent.resolve()
+                if (not any(p.startswith(".") for p in relative)
+                        and (excluded is None or not (excluded == folder
+                                                      or excluded in folder.parents))):
                     found.append(candidate)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             found.append(path)
         else:
             raise MatcalcError(f"{path}: no such file or folder")
     unique: dict[Path, Path] = {}
-    for path in found:
-        unique.setdefault(path.resolve(), path)
+    for path in found:  # the same file named twice (a folder and a file in it), once
+        unique.setdefault(path.parent.resolve() / path.name, path)
     return list(unique.values())
 
 
@@ -138,6 +176,41 @@ def report_path(directory: Path, report: StudentReport) -> Path:
     return directory / "rejected" / f"{file_name(report.source)}.json"
 
 
+def class_list(exercise_set: ExerciseSet, roster: Sequence[Student] | None = None
+               ) -> ClassList | None:
+    """Who a run grades: the roster given, else the set's variants when it has one per student;
+    ``None`` for one sheet and no roster (any student id is welcome then)."""
+    variants = exercise_set.variants
+    if roster is None:
+        if len(variants) == 1:
+            return None
+        return ClassList([Enrolled(Student(v.id, v.name, v.email, v.canvas_id), v)
+                          for v in variants])
+    if len(variants) == 1:
+        return ClassList([Enrolled(student, variants[0]) for student in roster])
+    by_id: dict[str, Variant] = {}
+    for each in variants:
+        for key in (each.id, each.email):
+            if key:
+                by_id.setdefault(key.casefold(), each)
+    enrolled = []
+    for student in roster:
+        sheet = by_id.get(student.id.casefold()) or (
+            by_id.get(student.email.casefold()) if student.email else None)
+        if sheet is not None and not student.canvas_id and sheet.canvas_id:
+            student = dataclasses.replace(student, canvas_id=sheet.canvas_id)
+        enrolled.append(Enrolled(student, sheet))
+    return ClassList(enrolled)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A submission read: ready to grade, or rejected; and whether its path named its student."""
+
+    item: Gradable | StudentReport
+    by_path: bool = False
+
+
 def grade_class(
     exercise_set: ExerciseSet,
     sources: Sequence[Path],
@@ -146,30 +219,25 @@ def grade_class(
     *,
     root: Path | None = None,
     progress: Progress | None = None,
+    roster: Sequence[Student] | None = None,
 ) -> RunResult:
-    """Grade ``sources`` into ``directory`` (JSON and Markdown per student)."""
+    """Grade ``sources`` into ``directory`` (JSON and Markdown per student).
+
+    ``roster``: the class, for a set of one sheet (a set with a variant per student is its own
+    roster); it orders the rows and names the students with no submission.
+    """
     check_keys(exercise_set)
     remove_leftovers(directory)
     _clear_rejected(directory / "rejected")  # rewritten below: none may be left from before
     context = set_digest(exercise_set) + options.fingerprint()
-    read = [_read(source, root, exercise_set, context) for source in sources]
-    owners: dict[str, list[int]] = {}
-    for index, item in enumerate(read):
-        if isinstance(item, Student):
-            owners.setdefault(item.student, []).append(index)
-    for student_id, indices in owners.items():
-        if len(indices) > 1:
-            names = ", ".join(_name(sources[i], root) for i in indices)
-            for i in indices:
-                item = read[i]
-                assert isinstance(item, Student)
-                read[i] = _rejected(item.source, item.digest,
-                                    f"student {student_id} has {len(indices)} submissions "
-                                    f"({names}): keep one", student_id, item.matched.variant)
+    students = class_list(exercise_set, roster)
+    read = [_read(source, root, exercise_set, students, context) for source in sources]
+    _settle_duplicates(read)
     settled: dict[int, StudentReport] = {}
-    pending: list[tuple[int, Student]] = []
+    pending: list[tuple[int, Gradable]] = []
     reused = 0
-    for index, item in enumerate(read):
+    for index, entry in enumerate(read):
+        item = entry.item
         if isinstance(item, StudentReport):
             _save(directory, item, exercise_set.title)
             settled[index] = item
@@ -194,7 +262,53 @@ def grade_class(
         if progress:
             progress(report, False)
     reports = tuple(settled[i] for i in sorted(settled))
-    return RunResult(reports, graded, reused, sum(r.status == "rejected" for r in reports))
+    sheet = max(len(v.exercises) for v in exercise_set.variants) * options.points
+    on_roster = None if students is None else [
+        (e.student, sheet if e.variant is None else len(e.variant.exercises) * options.points)
+        for e in students.enrolled]
+    rows = tuple(class_rows(reports, on_roster, sheet))
+    for row in rows:  # a student with no submission now has no feedback from an earlier run
+        if row.status == "missing":
+            for suffix in (".json", ".md"):
+                (directory / f"{file_name(row.student)}{suffix}").unlink(missing_ok=True)
+    return RunResult(reports, rows, graded, reused, sum(r.status == "rejected" for r in reports),
+                     sum(row.status == "missing" for row in rows))
+
+
+def _settle_duplicates(read: list[_Read]) -> None:
+    """One submission per student.  A file whose path names the student (the instructor's or
+    the LMS's naming) beats files that only say ``student:`` with their id, which are rejected
+    as not the student's; two of either kind are both rejected, on the student's row."""
+    owners: dict[str, list[int]] = {}
+    for index, entry in enumerate(read):
+        if isinstance(entry.item, Gradable):
+            owners.setdefault(entry.item.student.casefold(), []).append(index)
+    for indices in owners.values():
+        if len(indices) < 2:
+            continue
+        items = [read[i].item for i in indices]
+        assert all(isinstance(item, Gradable) for item in items)
+        named = [i for i in indices if read[i].by_path]
+        if len(named) == 1:
+            owner = read[named[0]].item
+            assert isinstance(owner, Gradable)
+            for i in indices:
+                item = read[i].item
+                if i != named[0] and isinstance(item, Gradable):
+                    read[i] = _Read(_rejected(
+                        item.source, item.digest,
+                        f"{item.source}: the file says 'student: {item.student}', but "
+                        f"{owner.student}'s submission is {owner.source} (named after them); if "
+                        "this file is yours, put your own id in it"))
+            continue
+        names = ", ".join(item.source for item in items if isinstance(item, Gradable))
+        for i in indices:
+            item = read[i].item
+            if isinstance(item, Gradable):
+                read[i] = _Read(_rejected(
+                    item.source, item.digest, f"student {item.student} has {len(indices)} "
+                    f"submissions ({names}): keep one", item.student, item.matched.variant,
+                    item.name), read[i].by_path)
 
 
 def _name(path: Path, root: Path | None) -> str:
@@ -213,39 +327,64 @@ def common_root(paths: Sequence[Path]) -> Path:
     return Path(os.path.commonpath(folders))
 
 
-def _read(source: Path, root: Path | None, exercise_set: ExerciseSet, context: str
-          ) -> Student | StudentReport:
-    """A submission read and matched, or a rejected report that says why not."""
+def _read(source: Path, root: Path | None, exercise_set: ExerciseSet,
+          students: ClassList | None, context: str) -> _Read:
+    """A submission read, attributed and matched, or a rejected report that says why not (on
+    its student's row when its path names them)."""
     name = _name(source, root)
+    claims = path_claims(PurePosixPath(name))
+    digest = hashlib.sha256(context.encode("utf-8")).hexdigest()
     try:
         data = read_bytes(source, name)
-    except SubmissionError as problem:
-        return _rejected(name, hashlib.sha256(context.encode()).hexdigest(), str(problem))
-    digest = hashlib.sha256(context.encode("utf-8") + b"\0" + data).hexdigest()
-    # a file named after its student (s001.txt), or in a folder named after them (s001/a.txt)
-    relative = Path(name)
-    named = relative.parts[0] if len(relative.parts) > 1 else relative.stem
-    try:
+        digest = hashlib.sha256(context.encode("utf-8") + b"\0" + data).hexdigest()
         submission: Submission = parse_submission(data, name)
-        variant = find_variant(exercise_set, submission.student, name, fallback=named)
     except SubmissionError as problem:
-        return _rejected(name, digest, str(problem))
+        return _unreadable(name, digest, str(problem), claims, exercise_set, students)
     except Exception as problem:  # a bug here must not cost the class its run
-        return _rejected(name, digest, f"{name}: could not be read ({type(problem).__name__}); "
-                                       "please report this file to matcalc's maintainers")
-    # with one sheet for the whole class, the file says who it is
-    one_sheet = len(exercise_set.variants) == 1
-    student = (submission.student or named) if one_sheet else variant.id
-    return Student(name, digest, student, match(submission, variant))
+        return _unreadable(name, digest, f"{name}: could not be read ({type(problem).__name__}); "
+                                         "please report this file to matcalc's maintainers",
+                           claims, exercise_set, students)
+    who = attribute(name, claims, submission.student, students)
+    if who.student is None:
+        return _Read(_rejected(name, digest, who.failure or f"{name}: whose is this?"))
+    variant, student_name = _sheet(who, exercise_set)
+    if variant is None:
+        return _Read(_rejected(name, digest, f"{name}: the set has no worksheet for student "
+                                             f"{who.student} (the roster and the set differ)",
+                               who.student, None, student_name), who.by_path)
+    matched = match(submission, variant)
+    if who.problems:
+        matched = dataclasses.replace(matched, problems=(*who.problems, *matched.problems))
+    return _Read(Gradable(name, digest, who.student, matched, student_name), who.by_path)
+
+
+def _unreadable(name: str, digest: str, problem: str, claims: Sequence[Claim],
+                exercise_set: ExerciseSet, students: ClassList | None) -> _Read:
+    """A rejected report, on the row of the student the path names (if it names one)."""
+    who = attribute(name, claims, None, students)
+    variant, student_name = _sheet(who, exercise_set)
+    return _Read(_rejected(name, digest, problem, who.student, variant, student_name),
+                 who.by_path)
+
+
+def _sheet(who: Attribution, exercise_set: ExerciseSet) -> tuple[Variant | None, str]:
+    """The attributed student's variant and name."""
+    if who.enrolled is not None:
+        variant = who.enrolled.variant
+        return variant, who.enrolled.student.name or (variant.name if variant else "")
+    if who.student is not None and len(exercise_set.variants) == 1:
+        return exercise_set.variants[0], exercise_set.variants[0].name
+    return None, ""
 
 
 def _rejected(source: str, digest: str, problem: str, student: str | None = None,
-              variant: Variant | None = None) -> StudentReport:
-    return StudentReport(source, student, "" if variant is None else variant.name, "rejected",
-                         (), (problem,), digest, None if variant is None else variant.id)
+              variant: Variant | None = None, name: str = "") -> StudentReport:
+    return StudentReport(source, student, name or ("" if variant is None else variant.name),
+                         "rejected", (), (problem,), digest,
+                         None if variant is None else variant.id)
 
 
-def _previous(directory: Path, student: Student) -> StudentReport | None:
+def _previous(directory: Path, student: Gradable) -> StudentReport | None:
     """The report of an earlier run for exactly this submission, set and options."""
     path = directory / f"{file_name(student.student)}.json"
     try:
@@ -262,34 +401,56 @@ def _clear_rejected(folder: Path) -> None:
                 path.unlink(missing_ok=True)
 
 
-def grade_students(students: Sequence[Student], options: RunOptions) -> Iterator[StudentReport]:
+def grade_students(students: Sequence[Gradable], options: RunOptions
+                   ) -> Iterator[StudentReport]:
     """Each student's report, in order, as soon as their last answer is graded.
 
-    All answers go through one pool (started only if there is an answer to grade), so a slow
-    answer holds up only its own student's report.
+    All answers go through one pool (started only if there is an answer to grade), a student's
+    answers in one batch, so a slow answer holds up only its own student's report.  An answer
+    already checked in this run (same key, text, declarations, layout and options: the check
+    is deterministic) takes the verdict it got then.
     """
-    answers = [dict(s.matched.answers) for s in students]
-    if not any(a is not None for student in answers for a in student.values()):
+    wanted = [_jobs(student, options) for student in students]
+    if not any(wanted):
         yield from (_report(s, {}, options.points) for s in students)
         return
+    known: dict[CheckJob, Verdict | None] = {}  # None: in a batch not yet back
+    sent: deque[list[CheckJob]] = deque()
+
+    def batches() -> Iterator[list[CheckJob]]:
+        for jobs in wanted:
+            fresh = []
+            for job in jobs.values():
+                if job not in known:
+                    known[job] = None
+                    fresh.append(job)
+            sent.append(fresh)
+            yield fresh
+
     with GradingPool(workers=options.jobs, caps=options.caps) as pool:
-        verdicts = pool.map(
-            CheckJob(exercise.answer, answer.text, exercise.given,
-                     exercise.layout,  # type: ignore[arg-type]
-                     CheckOptions(partial_credit=options.partial_credit,
-                                  mistakes=exercise.mistakes))
-            for student, given in zip(students, answers, strict=True)
-            for exercise in student.matched.variant.exercises
-            if (answer := given[exercise.id]) is not None
-        )
-        for student, given in zip(students, answers, strict=True):
-            results = {exercise.id: next(verdicts)
-                       for exercise in student.matched.variant.exercises
-                       if given[exercise.id] is not None}
+        for student, jobs, verdicts in zip(students, wanted, pool.map_batches(batches()),
+                                           strict=True):
+            known.update(zip(sent.popleft(), verdicts, strict=True))
+            results: dict[str, Verdict] = {}
+            for exercise_id, job in jobs.items():
+                verdict = known[job]
+                assert verdict is not None  # batches come back in order
+                results[exercise_id] = verdict
             yield _report(student, results, options.points)
 
 
-def _report(student: Student, verdicts: dict[str, Verdict], points: float) -> StudentReport:
+def _jobs(student: Gradable, options: RunOptions) -> dict[str, CheckJob]:
+    """The checks a student's answers need, by exercise id."""
+    answers = dict(student.matched.answers)
+    return {exercise.id: CheckJob(exercise.answer, answer.text, exercise.given,
+                                  exercise.layout,  # type: ignore[arg-type]
+                                  CheckOptions(partial_credit=options.partial_credit,
+                                               mistakes=exercise.mistakes))
+            for exercise in student.matched.variant.exercises
+            if (answer := answers[exercise.id]) is not None}
+
+
+def _report(student: Gradable, verdicts: dict[str, Verdict], points: float) -> StudentReport:
     matched = student.matched
     answers = dict(matched.answers)
     unanswered = dict(matched.unanswered)
@@ -303,8 +464,9 @@ def _report(student: Student, verdicts: dict[str, Verdict], points: float) -> St
         else:
             questions.append(QuestionResult.graded(exercise.id, describe(exercise), answer.text,
                                                    verdicts[exercise.id], points))
-    return StudentReport(student.source, student.student, matched.variant.name, "graded",
-                         tuple(questions), matched.problems, student.digest, matched.variant.id)
+    return StudentReport(student.source, student.student,
+                         student.name or matched.variant.name, "graded", tuple(questions),
+                         matched.problems, student.digest, matched.variant.id)
 
 
 def _save(directory: Path, report: StudentReport, title: str) -> None:

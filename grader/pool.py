@@ -21,8 +21,8 @@ import sys
 import time
 import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -95,6 +95,7 @@ _checking = False
 _Reply = tuple[str, object]
 # Built in advance: at the memory cap even a small tuple may not be allocatable.
 _MEMORY: _Reply = ("memory", None)
+_MEMORY_ALL: _Reply = ("memory_all", None)
 _CPU: _Reply = ("cpu", None)
 
 
@@ -104,7 +105,9 @@ def _on_sigxcpu(signum: int, frame: FrameType | None) -> None:
 
 
 def _worker_main(conn: Connection, caps: Caps, inherited: tuple[Connection, ...]) -> None:
-    """Set the caps, warm up, say ready; then answer jobs until ``None`` or the parent is gone."""
+    """Set the caps, warm up, say ready; then answer batches of jobs until ``None`` or the parent
+    is gone.  Each job of a batch gets its own reply, sent as soon as it is checked, so the
+    parent times every check on its own."""
     for other in inherited:  # forked copies of the parent's pipe ends: keep EOF detection working
         other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -127,24 +130,33 @@ def _worker_main(conn: Connection, caps: Caps, inherited: tuple[Connection, ...]
     conn.send(("ready", None))
     while True:
         try:
-            job = conn.recv()
+            batch = conn.recv()
         except (EOFError, OSError):
             return
-        except MemoryError:
-            reply: _Reply = _MEMORY
-        else:
-            if job is None:
+        except MemoryError:  # the batch could not even be received: all of it is lost
+            if not _send(conn, _MEMORY_ALL):
                 return
-            reply = _run(job, caps)
-        try:
-            conn.send(reply)
-        except MemoryError:
-            try:
-                conn.send(_MEMORY)
-            except (MemoryError, OSError, ValueError):
-                return
-        except (OSError, ValueError):
+            continue
+        if batch is None:
             return
+        for job in batch:
+            if not _send(conn, _run(job, caps)):
+                return
+
+
+def _send(conn: Connection, reply: _Reply) -> bool:
+    """Send a reply (a short one if the reply itself can't be built); False if the parent is
+    gone."""
+    try:
+        conn.send(reply)
+    except MemoryError:
+        try:
+            conn.send(_MEMORY)
+        except (MemoryError, OSError, ValueError):
+            return False
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _run(job: CheckJob, caps: Caps) -> _Reply:
@@ -248,7 +260,9 @@ class _Task:
 class _Worker:
     process: BaseProcess
     conn: Connection
-    task: _Task | None = None
+    #: The batch it was sent, minus the checks already replied to: the first is running.
+    tasks: deque[_Task] = field(default_factory=deque)
+    #: When the running check's wall-clock cap runs out.
     deadline: float = 0.0
 
 
@@ -281,12 +295,19 @@ class GradingPool:
 
     Workers are started on demand, up to ``workers`` at once, and reused, so they keep the parsed
     keys cached.  ``check`` grades one answer; ``map`` grades many, ``workers`` at a time, in
-    order; ``imap_unordered`` yields ``(index, verdict)`` as checks finish.  A malformed key or
-    declaration list raises :class:`ParseError` here, as :func:`grader.check` would.
+    order; ``map_batches`` grades batches (a student's answers, say), each sent to one worker in
+    one message, in order; ``imap_unordered`` yields ``(index, verdict)`` as checks finish.  Every
+    check of a batch is capped on its own, as a lone one is.  A malformed key or declaration list
+    raises :class:`ParseError` here, as :func:`grader.check` would.
     """
 
-    #: Jobs ``map`` may run ahead of the verdict it is waiting for, per worker.
+    #: Batches ``map`` and ``map_batches`` may run ahead of the one they are waiting for, per
+    #: worker.
     LOOKAHEAD = 64
+    #: Checks ``map`` and ``map_batches`` queue on a busy worker (in its pipe), so that it goes
+    #: on while this process is busy with the verdicts it has (writing reports, say).  Each
+    #: check's wall clock starts only when the one before it is replied to.
+    QUEUED = 16
     #: Seconds a new worker may take to start (spawn re-imports the grader; fork takes ms).
     STARTUP_SECONDS = 60.0
 
@@ -299,6 +320,8 @@ class GradingPool:
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         self._context: BaseContext = multiprocessing.get_context(method)
         self._workers: list[_Worker] = []
+        #: The unchecked rest of batches whose worker died: sent again before anything new.
+        self._retry: deque[list[_Task]] = deque()
         self._closed = False
         self._warm = False
         # Also runs at garbage collection and at interpreter exit.
@@ -325,7 +348,18 @@ class GradingPool:
         is due; checks still running then finish in the background.
         """
         self._ensure_open()
-        return self._ordered(iter(jobs))
+        return (verdicts[0] for verdicts in self._ordered((job,) for job in jobs))
+
+    def map_batches(self, batches: Iterable[Sequence[CheckJob]]) -> Iterator[list[Verdict]]:
+        """The verdicts of each batch, batches in order.
+
+        A batch goes to one worker in one message and its verdicts come back as each check
+        ends: fewer round trips than one job at a time, the same caps.  Each worker runs one
+        batch and holds up to :attr:`QUEUED` checks more.  ``batches`` is read lazily; an empty
+        batch gives an empty list in its turn.
+        """
+        self._ensure_open()
+        return self._ordered(iter(batches))
 
     def imap_unordered(self, jobs: Iterable[CheckJob]) -> Iterator[tuple[int, Verdict]]:
         """``(index in jobs, verdict)`` pairs as checks finish: no waiting on a slow one."""
@@ -350,23 +384,28 @@ class GradingPool:
 
     # --- scheduling --------------------------------------------------------------------------
 
-    def _ordered(self, jobs: Iterator[CheckJob]) -> Iterator[Verdict]:
-        queue: deque[_Task] = deque()
+    def _ordered(self, batches: Iterator[Sequence[CheckJob]]) -> Iterator[list[Verdict]]:
+        queue: deque[list[_Task]] = deque()
         more = True
         while True:
             self._ensure_open()
-            while more and len(queue) < self.LOOKAHEAD * self.size and self._can_dispatch():
-                task = self._next_task(jobs)
-                if task is None:
+            self._resend()
+            while (more and len(queue) < self.LOOKAHEAD * self.size
+                   and self._can_dispatch(self.QUEUED)):
+                batch = next(batches, None)
+                if batch is None:
                     more = False
-                else:
-                    queue.append(task)
+                    break
+                tasks = [_Task(_job(job)) for job in batch]
+                queue.append(tasks)
+                if tasks:
+                    self._dispatch(tasks, self.QUEUED)
             if not queue and not more:
                 return
-            if not queue or queue[0].outcome is None:
+            if not queue or any(task.outcome is None for task in queue[0]):
                 self._step()  # workers may all be busy with the jobs of an abandoned iterator
                 continue
-            yield _result(queue.popleft())
+            yield [_result(task) for task in queue.popleft()]
 
     def _unordered(self, jobs: Iterator[CheckJob]) -> Iterator[tuple[int, Verdict]]:
         running: dict[_Task, int] = {}
@@ -374,13 +413,16 @@ class GradingPool:
         count = 0
         while True:
             self._ensure_open()
+            self._resend()
             while more and self._can_dispatch():
-                task = self._next_task(jobs)
-                if task is None:
+                job = next(jobs, None)
+                if job is None:
                     more = False
-                else:
-                    running[task] = count
-                    count += 1
+                    break
+                task = _Task(_job(job))
+                running[task] = count
+                count += 1
+                self._dispatch([task])
             if not running and not more:
                 return
             done = [task for task in running if task.outcome is not None]
@@ -394,29 +436,38 @@ class GradingPool:
         if self._closed:
             raise ValueError("the grading pool is closed")
 
-    def _can_dispatch(self) -> bool:
-        return len(self._workers) < self.size or any(w.task is None for w in self._workers)
+    def _can_dispatch(self, queued: int = 0) -> bool:
+        """Whether a worker can take a batch: an idle one, room for a new one, or (with
+        ``queued``) one with fewer checks than that waiting."""
+        return len(self._workers) < self.size or any(
+            len(w.tasks) <= queued for w in self._workers)
 
-    def _next_task(self, jobs: Iterator[CheckJob]) -> _Task | None:
-        """Start the next job on an idle worker (assumes there is one or room for one)."""
-        job = next(jobs, None)
-        if job is None:
-            return None
-        if not isinstance(job, CheckJob):
-            raise TypeError(f"expected a CheckJob, got {type(job).__name__}")
-        task = _Task(job)
+    def _resend(self) -> None:
+        """Batches cut short by a worker's death go again, to an idle worker, before new work."""
+        while self._retry and self._can_dispatch():
+            self._dispatch(self._retry.popleft())
+
+    def _dispatch(self, tasks: list[_Task], queued: int = 0) -> None:
+        """Send a batch to an idle worker, else start one, else queue it on the least busy
+        worker with at most ``queued`` checks waiting (assumes one of those exists)."""
         for _ in range(2):  # an idle worker may have died since its last job: retry once
-            worker = next((w for w in self._workers if w.task is None), None) or self._spawn()
+            idle = [w for w in self._workers if not w.tasks]
+            if idle or len(self._workers) < self.size:
+                worker = idle[0] if idle else self._spawn()
+            else:
+                worker = min(self._workers, key=lambda w: len(w.tasks))
+                assert len(worker.tasks) <= queued
             try:
-                worker.conn.send(job)
+                worker.conn.send(tuple(task.job for task in tasks))
             except (OSError, ValueError):
                 self._retire(worker, kill=True)
                 continue
-            worker.task = task
-            worker.deadline = time.monotonic() + self.caps.wall_seconds
-            return task
-        task.outcome = self._crashed(None)
-        return task
+            if not worker.tasks:  # its clock starts now; a queued batch's, at its turn
+                worker.deadline = time.monotonic() + self.caps.wall_seconds
+            worker.tasks.extend(tasks)
+            return
+        for task in tasks:
+            task.outcome = self._crashed(None)
 
     def _spawn(self) -> _Worker:
         """Start a worker and wait until it is ready, so that no deadline pays for its start."""
@@ -451,6 +502,12 @@ class GradingPool:
         return worker
 
     def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        """Stop a worker; the unchecked rest of its batch (after the running check, which the
+        caller settles) is sent again."""
+        rest = list(worker.tasks)[1:]
+        worker.tasks.clear()
+        if rest:
+            self._retry.append(rest)
         if kill:
             _stop(worker)
         else:  # it is exiting by itself: just reap it
@@ -460,7 +517,7 @@ class GradingPool:
 
     def _step(self) -> None:
         """Wait for the first reply or the nearest deadline, and settle what is over."""
-        busy = [w for w in self._workers if w.task is not None]
+        busy = [w for w in self._workers if w.tasks]
         if not busy:
             return
         timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
@@ -468,17 +525,16 @@ class GradingPool:
         now = time.monotonic()
         for worker in busy:
             if worker.conn in ready or (now >= worker.deadline and worker.conn.poll()):
-                self._collect(worker)
+                # every reply already there, in one go
+                while worker in self._workers and worker.tasks and worker.conn.poll():
+                    self._collect(worker)
             elif now >= worker.deadline:
-                assert worker.task is not None
-                worker.task.outcome = self._capped("time_limit")
-                worker.task = None
+                worker.tasks[0].outcome = self._capped("time_limit")
                 self._retire(worker, kill=True)
 
     def _collect(self, worker: _Worker) -> None:
-        task = worker.task
-        assert task is not None
-        worker.task = None
+        """Read the reply to the running check; the next check of the batch starts its clock."""
+        task = worker.tasks[0]
         try:
             kind, payload = worker.conn.recv()
         except (EOFError, OSError):
@@ -486,10 +542,17 @@ class GradingPool:
             task.outcome = self._crashed(worker.process.exitcode)
             return
         except Exception as problem:  # a garbled reply: don't trust this worker again
-            self._retire(worker, kill=True)
             task.outcome = _error_verdict(f"unreadable reply ({type(problem).__name__})")
+            self._retire(worker, kill=True)
             return
+        if kind == "memory_all":  # the worker could not even take the batch in
+            for lost in worker.tasks:
+                lost.outcome = self._capped("memory_limit")
+            worker.tasks.clear()
+            return
+        worker.tasks.popleft()
         task.outcome = self._outcome(kind, payload)
+        worker.deadline = time.monotonic() + self.caps.wall_seconds
 
     def _outcome(self, kind: str, payload: object) -> Verdict | ParseError:
         if kind == "ok" and isinstance(payload, Verdict):
@@ -548,6 +611,12 @@ def _error_verdict(detail: str) -> Verdict:
     """An unexpected exception in the grader: the student is not penalised for our bug."""
     return _undecided("grader_error", "Your answer could not be checked because of an error in "
                       "the grader, so it was not marked.", f"grader error: {detail}")
+
+
+def _job(job: object) -> CheckJob:
+    if not isinstance(job, CheckJob):
+        raise TypeError(f"expected a CheckJob, got {type(job).__name__}")
+    return job
 
 
 def _result(task: _Task) -> Verdict:

@@ -22,7 +22,7 @@ import stat
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from grader.errors import MatcalcError
@@ -73,11 +73,56 @@ class Matched:
     problems: tuple[str, ...]
 
 
+#: What students upload instead of their answers, by the bytes a file starts with.
+_NOT_TEXT = (
+    (b"%PDF-", "a PDF file"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word or Excel document"),
+    (b"{\\rtf", "an RTF document"),
+)
+#: Documents that are ZIP archives inside, named by their extension.
+_ZIPPED_DOCUMENTS = {".docx": "a Word document", ".xlsx": "an Excel workbook",
+                     ".pptx": "a PowerPoint file", ".odt": "an OpenDocument text",
+                     ".ods": "an OpenDocument spreadsheet", ".pages": "a Pages document",
+                     ".ipynb": "a Jupyter notebook"}
+
+
+def not_text(data: bytes, source: str) -> str | None:
+    """What a file is when it is not a text of answers (a PDF, an image, an archive), or
+    ``None``."""
+    head = data[:16]
+    for magic, kind in _NOT_TEXT:
+        if head.startswith(magic):
+            if kind == "a ZIP archive":
+                return _ZIPPED_DOCUMENTS.get(PurePosixPath(source).suffix.lower(), kind)
+            return kind
+    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1") or (
+            head.startswith(b"RIFF") and head[8:12] == b"WEBP"):
+        return "an image"
+    if data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "a web page (HTML)"
+    return None
+
+
 def decode(data: bytes, source: str) -> str:
     """Strict UTF-8 (with or without a BOM), refusing binary files and oversized ones."""
     if len(data) > MAX_BYTES:
         raise SubmissionError(f"{source}: {len(data):,} bytes is too large for a submission "
                               f"(at most {MAX_BYTES // 1024} KB)")
+    kind = not_text(data, source)
+    if kind is not None:
+        raise SubmissionError(f"{source}: this is {kind}: submit answers.txt (plain text, one "
+                              "answer per question: q1: ...) or answers.json")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
@@ -213,7 +258,8 @@ def find_variant(exercise_set: ExerciseSet, student: str | None, source: str,
     """The variant for a student id (or e-mail), matched exactly and then ignoring case.
 
     A set with one variant serves every student.  Without an id, ``fallback`` (a file name
-    stem) is tried as one; anything else is an error saying how to name the student.
+    stem) is tried as one, ignoring case; anything else is an error saying how to name the
+    student.
     """
     variants = exercise_set.variants
     if len(variants) == 1:  # one sheet for everyone: any student id is welcome
@@ -221,7 +267,7 @@ def find_variant(exercise_set: ExerciseSet, student: str | None, source: str,
     if student is None:
         if fallback is not None:
             for variant in variants:
-                if variant.id == fallback:
+                if fallback.casefold() in (variant.id.casefold(), variant.email.casefold()):
                     return variant
         raise SubmissionError(f"{source}: no student id; add a line 'student: YOUR-ID'")
     for variant in variants:

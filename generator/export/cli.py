@@ -46,11 +46,14 @@ _GRADESCOPE_HELP = """A Gradescope autograder zip for SET.json.
 
 \b
 The zip holds setup.sh and run_autograder at its root, the set, the grading
-options and matcalc as a wheel (installed by setup.sh when Gradescope builds the
+options, matcalc as a wheel and constraints.txt, which pins its dependencies to
+the versions installed here (setup.sh installs them when Gradescope builds the
 image). Upload it under the assignment's Configure Autograder page ("Zip file
 upload"). Each student uploads answers.txt or answers.json (see matcalc validate);
 with a per-student set, the variant is found from the Gradescope account's
-e-mail (then its student id), matched against the roster's e-mail and id.
+e-mail (then its student id), matched against the roster's e-mail and id; a
+group submission is graded when all its members share one variant. The README
+shows how to try the zip locally.
 
 \b
 Example:

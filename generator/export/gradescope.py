@@ -2,7 +2,10 @@
 the grading options, and matcalc itself as a wheel, so the container grades exactly as here.
 
 The wheel is built from the installed packages (any install: from a wheel, or an editable
-checkout) with the ``wheel`` project's writer, which records every file's hash in RECORD.
+checkout) with the ``wheel`` project's writer, which records every file's hash in RECORD.  Its
+dependencies, and theirs, are pinned in ``constraints.txt`` to the versions installed here (the
+ones matcalc was tested with, when the zip is made from a tested install), which ``setup.sh``
+installs.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ def gradescope_package(exercise_set: ExerciseSet,
         (name, _script(name), 0o755) for name in SCRIPTS
     ]
     files += [
+        ("constraints.txt", pinned_requirements().encode("utf-8"), 0o644),
         ("set.json", exercise_set.dumps().encode("utf-8"), 0o644),
         ("autograder.json", (json.dumps(options.to_json(), indent=2, sort_keys=True)
                              + "\n").encode("utf-8"), 0o644),
@@ -62,6 +66,37 @@ def gradescope_package(exercise_set: ExerciseSet,
                      "accounts can only be matched by student id (sid), so give the roster an "
                      "email column if the ids differ from Gradescope's")
     return Export(out.getvalue(), tuple(notes))
+
+
+def pinned_requirements(project: str = "matcalc") -> str:
+    """``name==version`` for every installed dependency of ``project``, transitively (extras
+    left out), one per line in name order: a pip constraints file."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    pins: dict[str, str] = {}
+    waiting = [project]
+    while waiting:
+        try:
+            requires = importlib.metadata.distribution(waiting.pop()).requires or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for text in requires:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue
+            if requirement.marker is not None and "extra" in str(requirement.marker):
+                continue
+            name = canonicalize_name(requirement.name)
+            if name in pins or name == canonicalize_name(project):
+                continue
+            try:
+                pins[name] = importlib.metadata.version(requirement.name)
+            except importlib.metadata.PackageNotFoundError:
+                continue  # not needed here (a marker for another platform): not pinned
+            waiting.append(requirement.name)
+    return "".join(f"{name}=={pins[name]}\n" for name in sorted(pins))
 
 
 def _script(name: str) -> bytes:

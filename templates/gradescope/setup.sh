@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, while it builds the autograder image: it installs
-# Python 3.11 or newer if the image lacks it, then matcalc from the wheel beside this script.
+# Python 3.11 or newer if the image lacks it, then matcalc from the wheel beside this script,
+# with its dependencies at the versions pinned in constraints.txt (the ones it was tested with).
 set -euo pipefail
 ROOT="${MATCALC_AUTOGRADER_ROOT:-/autograder}"
 SOURCE="$ROOT/source"
@@ -29,6 +30,7 @@ if ! "$PYTHON" -m venv "$ROOT/venv"; then  # Debian and Ubuntu ship venv separat
     apt-get install -y "$(basename "$PYTHON")-venv"
     "$PYTHON" -m venv "$ROOT/venv"
 fi
-"$ROOT/venv/bin/python" -m pip install --upgrade pip
-"$ROOT/venv/bin/python" -m pip install "$SOURCE"/matcalc-*.whl
+"$ROOT/venv/bin/python" -m pip install --constraint "$SOURCE/constraints.txt" \
+    "$SOURCE"/matcalc-*.whl
+"$ROOT/venv/bin/python" -m pip check
 "$ROOT/venv/bin/matcalc" --version

@@ -5,6 +5,7 @@ results.json is checked against the documented fields."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from generator.cli import root as cli
 from tests.grader.classes import class_set, right_answers, submission_text
@@ -57,7 +60,8 @@ def test_the_zip_has_the_scripts_at_its_root(package: Path) -> None:
     with zipfile.ZipFile(package) as archive:
         names = archive.namelist()
         modes = {i.filename: (i.external_attr >> 16) for i in archive.infolist()}
-        assert {"setup.sh", "run_autograder", "set.json", "autograder.json"} <= set(names)
+        assert {"setup.sh", "run_autograder", "set.json", "autograder.json",
+                "constraints.txt"} <= set(names)
         assert all("/" not in name for name in names)
         for script in ("setup.sh", "run_autograder"):
             assert stat.S_ISREG(modes[script]) and modes[script] & 0o111 == 0o111
@@ -151,6 +155,23 @@ def test_results_are_written_even_if_matcalc_cannot_start(autograder: Path,
     results = submit(broken, {"answers.txt": text(right_answers(3))})
     assert results["score"] == 0.0 and results["tests"][0]["status"] == "failed"
     assert "could not start" in results["output"]
+
+
+def test_the_zip_pins_every_dependency_to_the_version_installed(package: Path) -> None:
+    """constraints.txt pins matcalc's dependencies and theirs, each to the version this
+    (tested) install has; setup.sh installs the wheel under it and checks the result."""
+    with zipfile.ZipFile(package) as archive:
+        pins = dict(line.split("==") for line in archive.read("constraints.txt").decode().split())
+        setup = archive.read("setup.sh").decode()
+    direct = {canonicalize_name(Requirement(r).name)
+              for r in importlib.metadata.distribution("matcalc").requires or []
+              if "extra ==" not in r}
+    assert direct <= set(pins)
+    assert "markupsafe" in pins and "mpmath" in pins  # jinja2's and sympy's own
+    for name, version in pins.items():
+        assert importlib.metadata.version(name) == version
+    assert '--constraint "$SOURCE/constraints.txt"' in setup and "pip check" in setup
+    assert "--upgrade" not in setup  # nothing unpinned
 
 
 def test_the_same_set_gives_the_same_zip(package: Path, tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import root
-from generator.sets import SetOptions, Student, derived_seed, make_set, make_variant, parse_roster
-from grader.exercise_set import ExerciseSet, ExerciseSetError
+from generator.sets import SetOptions, derived_seed, make_set, make_variant
+from grader.exercise_set import ExerciseSet
+from grader.roster import Student
 
 OPTIONS = SetOptions(families=("quadratic",), count=3, seed=11)
 
@@ -72,26 +73,6 @@ def test_numeric_form_carries_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("id,name\ns1,Ann\ns1,Bob\n", "line 3: duplicate id 's1' (first on line 2)"),
-        ("s1,Ann,a@b.c,extra\n", "line 1: 4 columns"),
-        ("s1,Ann\n,Bob\n", "line 2: the id is empty"),
-        ("../etc,Mallory\n", "can't contain /"),
-        ("id,name\n", "no students"),
-    ],
-)
-def test_malformed_rosters_name_the_row(text: str, message: str) -> None:
-    with pytest.raises(ExerciseSetError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        parse_roster(text, "class.csv")
-
-
-def test_roster_accepts_a_header_comments_and_blank_lines() -> None:
-    students = parse_roster("id,name,email\n# a comment\n\ns1, Zoë Ñúñez-O'Brien ,z@x.org\n")
-    assert students == [Student("s1", "Zoë Ñúñez-O'Brien", "z@x.org")]
-
-
-@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--family", "nope"], "unknown family 'nope'"),
@@ -121,6 +102,33 @@ def test_generate_writes_a_set_and_a_roster_gives_variants(tmp_path: Path) -> No
     assert [v.id for v in exercise_set.variants] == ["s1", "s2"]
     assert [v.name for v in exercise_set.variants] == ["Ann", "Bob"]
     assert "verified exercises" in result.stderr
+
+
+def test_a_canvas_export_as_roster_keeps_canvas_ids_in_the_set(tmp_path: Path) -> None:
+    """The roster's reading is grader.roster's (tested there); the set records what grading
+    needs from it: SIS User ID as the variant id, Canvas's own ID for its downloads."""
+    roster = tmp_path / "grades.csv"
+    roster.write_bytes("\ufeffStudent;ID;SIS User ID;SIS Login ID;Section\r\n"
+                       "    Points Possible;;;;\r\n"
+                       '"Lee, Ann";40122;S1001;alee;MATH 210\r\n'.encode())
+    output = tmp_path / "set.json"
+    result = CliRunner().invoke(root, ["generate", "--family", "quadratic", "--count", "1",
+                                       "--roster", str(roster), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(output.read_text("utf-8"))["variants"]
+    assert [(v["id"], v["name"], v["canvas_id"]) for v in record] == [
+        ("S1001", "Lee, Ann", "40122")]
+    assert ExerciseSet.loads(output.read_text("utf-8")).variants[0].canvas_id == "40122"
+
+
+def test_a_roster_that_cant_be_read_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    roster = tmp_path / "class.csv"
+    roster.write_text("Matrikel Nr;Vorname\n1234;Ann\n", "utf-8")
+    result = CliRunner().invoke(root, ["generate", "--roster", str(roster), "-o",
+                                       str(tmp_path / "set.json")])
+    assert result.exit_code == 1
+    assert "line 1: the first row is neither a header" in result.stderr
+    assert not (tmp_path / "set.json").exists()
 
 
 def test_families_command_lists_every_family() -> None:

@@ -50,7 +50,8 @@ def test_a_file_claiming_another_student_is_graded_as_the_account(tmp_path: Path
     text = submission_text("s002", right_answers(4))  # s002's answers, from s001's account
     results = grade(tree(tmp_path, class_set(3), {"answers.txt": text.encode()}))
     assert results["score"] == 2.0  # q2 is wrong for s001
-    assert "graded as s001@uni.example" in results["output"]
+    assert "the file says 'student: s002', but it was graded against the worksheet of your " \
+           "account (A Student (s001@uni.example))" in results["output"]
 
 
 def test_partly_wrong_answers_get_feedback(tmp_path: Path) -> None:
@@ -90,7 +91,7 @@ def test_several_files_prefer_answers_txt(tmp_path: Path) -> None:
 def test_an_account_not_on_the_roster(tmp_path: Path) -> None:
     results = grade(tree(tmp_path, class_set(3), {"a.txt": b"q1: x\n"}, email="who@else.org"))
     assert results["score"] == 0.0
-    assert "who@else.org is not on this assignment's roster" in results["output"]
+    assert "A Student (who@else.org) is not on this assignment's roster" in results["output"]
 
 
 def test_one_sheet_needs_no_metadata(tmp_path: Path) -> None:
@@ -132,3 +133,54 @@ def test_the_roster_id_may_come_as_the_student_id_field(tmp_path: Path) -> None:
     metadata = {"users": [{"email": "personal@mail.example", "sid": "S000"}]}
     (root / "submission_metadata.json").write_text(json.dumps(metadata), "utf-8")
     assert grade(root)["score"] == 3.0
+
+
+def group(root: Path, users: list[dict[str, str]]) -> Path:
+    """Gradescope's metadata for a group submission: one entry per member in ``users``
+    (https://gradescope-autograders.readthedocs.io/en/latest/submission_metadata/)."""
+    metadata = {"id": 1, "users": users, "assignment": {"total_points": 3}}
+    (root / "submission_metadata.json").write_text(json.dumps(metadata), "utf-8")
+    return root
+
+
+ANN = {"email": "s001@uni.example", "id": "501", "name": "Ann Lee", "sid": "s001"}
+BO = {"email": "s002@uni.example", "id": "502", "name": "Bo Chen", "sid": "s002"}
+
+
+def test_a_group_sharing_one_worksheet_is_graded(tmp_path: Path) -> None:
+    text = submission_text(None, right_answers(3)).encode()
+    root = group(tree(tmp_path, one_sheet(), {"answers.txt": text}), [ANN, BO])
+    assert grade(root)["score"] == 3.0
+    # two accounts that find the same roster student (by e-mail and by sid) share a sheet too
+    again = group(tree(tmp_path / "again", class_set(3), {"answers.txt": text}),
+                  [ANN, {"email": "ann.personal@mail.example", "sid": "S001"}])
+    results = grade(again)
+    assert results["score"] == 3.0 and "Problems" not in results["output"]
+
+
+def test_a_group_with_different_worksheets_is_refused_naming_them(tmp_path: Path) -> None:
+    text = submission_text("s001", right_answers(3)).encode()
+    results = grade(group(tree(tmp_path, class_set(3), {"answers.txt": text}), [ANN, BO]))
+    assert results["score"] == 0.0 and results["tests"][0]["status"] == "failed"
+    assert ("This group submission can't be graded: its members have different worksheets "
+            "(Ann Lee (s001@uni.example) has s001's; Bo Chen (s002@uni.example) has s002's). "
+            "Gradescope records one result for the whole group") in results["output"]
+
+
+def test_a_group_with_a_member_off_the_roster_is_refused_naming_them(tmp_path: Path) -> None:
+    text = submission_text(None, right_answers(3)).encode()
+    stranger = {"email": "who@else.org", "name": "Who Else"}
+    results = grade(group(tree(tmp_path, class_set(3), {"answers.txt": text}), [ANN, stranger]))
+    assert "This group submission can't be graded: Who Else (who@else.org) is not on this " \
+           "assignment's roster" in results["output"]
+
+
+def test_missing_metadata_is_said_so(tmp_path: Path) -> None:
+    text = submission_text(None, right_answers(3)).encode()
+    results = grade(tree(tmp_path, class_set(3), {"answers.txt": text}, email=None))
+    assert "submission_metadata.json is missing or unreadable" in results["output"]
+
+
+def test_a_pdf_is_named_as_one(tmp_path: Path) -> None:
+    results = grade(tree(tmp_path, class_set(3), {"answers.pdf": b"%PDF-1.7\n" + bytes(64)}))
+    assert "answers.pdf: this is a PDF file: submit answers.txt" in results["output"]

@@ -92,19 +92,26 @@ def test_the_command_writes_a_gradebook_with_bad_submissions_in_their_own_rows(
     done = CliRunner().invoke(root, ["grade", str(set_path), str(folder), "-o", str(out),
                                      "--jobs", "2"])
     assert done.exit_code == 0, done.output
-    assert "graded 2, reused 0 from an earlier run, rejected 5" in done.output
-    book = {r["submission"]: r for r in rows(out / "gradebook.csv")}
-    assert list(rows(out / "gradebook.csv")[0]) == [
+    assert "graded 2, reused 0 from an earlier run, rejected 5, missing 0" in done.output
+    table = rows(out / "gradebook.csv")
+    assert list(table[0]) == [
         "student", "name", "submission", "q1", "q2", "q3", "total", "max_score", "status",
         "problems"]
-    assert book["000.txt"]["total"] == "3" and book["000.txt"]["status"] == "graded"
+    # the roster's students first, in its order, then what matches nobody, in file order
+    assert [(r["student"], r["submission"], r["status"]) for r in table] == [
+        ("s000", "000.txt", "graded"), ("s001", "001.txt; again.json", "rejected"),
+        ("s002", "002.txt", "graded"), ("", "huge.txt", "rejected"),
+        ("", "junk.txt", "rejected"), ("", "stranger.txt", "rejected")]
+    book = {r["submission"]: r for r in table}
+    assert book["000.txt"]["total"] == "3"
     assert book["002.txt"]["q2"] == "0"
     assert "not UTF-8" in book["junk.txt"]["problems"]
     assert "too large" in book["huge.txt"]["problems"]
     assert "unknown student id 'nobody'" in book["stranger.txt"]["problems"]
-    for name in ("001.txt", "again.json"):
-        assert book[name]["status"] == "rejected"
-        assert "student s001 has 2 submissions (001.txt, again.json)" in book[name]["problems"]
+    assert book["001.txt; again.json"]["problems"] == (
+        "student s001 has 2 submissions (001.txt, again.json): keep one")
+    assert book["001.txt; again.json"]["total"] == "0"
+    assert book["001.txt; again.json"]["max_score"] == "3"
     assert len(list((out / "rejected").glob("*.json"))) == 5
 
 
@@ -230,10 +237,10 @@ def test_sources_from_several_folders_keep_their_folder(tmp_path: Path) -> None:
     assert len(list((out / "rejected").glob("*.json"))) == 2
 
 
-def test_ids_differing_in_case_or_spelling_get_their_own_reports(tmp_path: Path) -> None:
+def test_ids_differing_in_spelling_get_their_own_reports(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    ids = ["ann lee", "ann_lee-e4959174", "S001", "s001"]
+    ids = ["ann lee", "ann_lee-e4959174", "ann_lee", "Ann.Lee"]
     for i, student in enumerate(ids):
         (folder / f"{i}.txt").write_text(submission_text(student, right_answers(3)), "utf-8")
     out = tmp_path / "out"
@@ -241,6 +248,17 @@ def test_ids_differing_in_case_or_spelling_get_their_own_reports(tmp_path: Path)
     assert [r.student for r in result.reports] == ids
     names = [p.name.casefold() for p in out.glob("*.json")]
     assert len(names) == len(set(names)) == 4
+
+
+def test_ids_differing_only_in_case_are_one_student(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, student in enumerate(["S001", "s001"]):
+        (folder / f"{i}.txt").write_text(submission_text(student, right_answers(3)), "utf-8")
+    result = grade_class(one_sheet(), find_submissions([folder]), tmp_path / "out", OPTIONS)
+    assert [r.status for r in result.reports] == ["rejected", "rejected"]
+    assert "student S001 has 2 submissions (0.txt, 1.txt)" in result.reports[0].problems[0]
+    assert [(row.student, row.status) for row in result.rows] == [("S001", "rejected")]
 
 
 def test_a_student_rejected_later_loses_the_old_report(tmp_path: Path) -> None:

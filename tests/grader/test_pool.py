@@ -132,6 +132,44 @@ def test_an_abandoned_map_does_not_block_the_pool() -> None:
         assert time.monotonic() - start <= 1 + SLACK
 
 
+def test_map_batches_gives_each_batchs_verdicts_in_order(pool: GradingPool) -> None:
+    jobs = quick_jobs()
+    batches = [jobs[:3], [], jobs[3:4], jobs[4:]]
+    results = list(pool.map_batches(batches))
+    assert [len(r) for r in results] == [3, 0, 1, len(jobs) - 4]
+    assert [v for r in results for v in r] == [in_process(task) for task in jobs]
+
+
+def test_each_check_of_a_batch_has_its_own_wall_clock_cap() -> None:
+    """Two answers that never finish in one batch: each is stopped at the cap (not the batch at
+    one cap, nor both at twice it), and the batch's other answers are graded by a new worker."""
+    caps = Caps(wall_seconds=1, cpu_seconds=10)
+    batch = [job("x^T A x"), job(SLOW), job("2 x^T A x"), job(SLOW), job("x^T A^T x")]
+    with GradingPool(workers=1, caps=caps) as pool:
+        pool.check(SCALAR_KEY, "x^T A x", GIVEN)  # start-up is not what is timed
+        start = time.monotonic()
+        (verdicts,) = list(pool.map_batches([batch]))
+        elapsed = time.monotonic() - start
+    assert [verdicts[i].note for i in (1, 3)] == ["time_limit", "time_limit"]
+    assert [verdicts[i] for i in (0, 2, 4)] == [in_process(batch[i]) for i in (0, 2, 4)]
+    assert 2 * caps.wall_seconds <= elapsed <= 2 * caps.wall_seconds + 2 * SLACK
+
+
+def test_a_worker_killed_mid_batch_loses_only_the_running_check(pool: GradingPool) -> None:
+    pool.check(SCALAR_KEY, "x^T A x", GIVEN)
+    (pid,) = pool.pids
+    killer = threading.Timer(0.5, os.kill, (pid, signal.SIGKILL))
+    killer.start()
+    try:
+        (verdicts,) = list(pool.map_batches([[quick_jobs()[0], job(SLOW),
+                                              *quick_jobs()[1:]]]))
+    finally:
+        killer.cancel()
+    assert verdicts[1].note == "worker_crashed"
+    assert [verdicts[0], *verdicts[2:]] == [in_process(task) for task in quick_jobs()]
+    assert pid not in pool.pids
+
+
 # --- caps ----------------------------------------------------------------------------------
 
 

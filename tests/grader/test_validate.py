@@ -87,3 +87,19 @@ def test_readings_that_may_not_be_meant_are_flagged(set_path: Path) -> None:
     as_json = json.loads(validate(set_path, text, "--json").output)
     notes = [question["notes"] for question in as_json["questions"]]
     assert len(notes[0]) == 1 and notes[1] == [] and len(notes[2]) == 1
+
+
+@pytest.mark.parametrize("name", ["S001.TXT", "s001 (1).txt", "S001@UNI.EXAMPLE.txt"])
+def test_a_file_named_after_the_student_in_any_case_or_copy_finds_their_sheet(
+        set_path: Path, name: str) -> None:
+    done = validate(set_path, submission_text(None, right_answers(3)), name=name)
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("student: s001 (Student 1)\n")
+
+
+def test_a_pdf_is_named_as_one(set_path: Path) -> None:
+    answers = set_path.parent / "answers.pdf"
+    answers.write_bytes(b"%PDF-1.7\n" + bytes(64))
+    done = CliRunner().invoke(root, ["validate", str(set_path), str(answers)])
+    assert done.exit_code == 2
+    assert "answers.pdf: this is a PDF file: submit answers.txt" in done.output
