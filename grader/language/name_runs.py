@@ -48,8 +48,13 @@ def _lookahead(stream: Iterable[Token]) -> Iterator[tuple[Token, Token | None]]:
 
 def split_names(stream: Iterator[Token], context: reading.ReadingContext) -> Iterator[Token]:
     previous: str | None = None
+    in_subscript = False  # I_{nA}: a subscript in braces holds sizes, never products
     for token, following in _lookahead(stream):
-        if token.type == "NAME" and previous != "SUB":
+        if token.type == "LBRACE" and previous == "SUB":
+            in_subscript = True
+        elif token.type == "RBRACE":
+            in_subscript = False
+        if token.type == "NAME" and previous != "SUB" and not in_subscript:
             yield from _read_name(token, following, context)
         else:
             yield token
