@@ -335,7 +335,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "det X", "X[n,n]", "det(X) X^-T",
         right=("det(X) inv(X)^T", "det(X) (X^T)^-1", "\\det(X) X^{-\\top}", "det(X) inv(X')",
-               "\\det X \\left(X^{-1}\\right)^\\top", "det(X^T) X^-T", "X^-T det(X)"),
+               "\\det(X) \\left(X^{-1}\\right)^\\top", "det(X^T) X^-T", "X^-T det(X)"),
         wrong=("det(X) X^-1", "X^-T", "det(X) X^T", "-det(X) X^-T", "X^-T / det(X)"),
         function="det(X)", wrt="X",
     ),
