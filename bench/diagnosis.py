@@ -14,7 +14,7 @@ rewrites:
 * missing term: K with one term of a sum left out (the first sum in reading order whose
   shortened form keeps the key's shape, its last term first), expected ``missing_term``, or
   ``missing_term_in_argument`` when the sum sits inside the argument of a function (σ(wᵀx + b)
-  without b), counted apart as "term in argument".
+  without b) or a denominator, counted apart as "term in argument".
 
 Printed: per kind of key and mistake, how many answers got the expected note, and the median
 time of a check of those answers.  The rates are the figures; nothing is timed as a target.
@@ -66,8 +66,10 @@ def keys(seeds: int) -> list[tuple[str, str, str]]:
     return [(family, given, key) for (given, key), family in found.items()]
 
 
-#: Nodes whose argument a sum may sit in without being a term of the whole (σ(wᵀx + b)).
+#: Nodes whose argument a sum may sit in without being a term of the whole (σ(wᵀx + b));
+#: the right side of a division too.
 ARGUMENT_NODES = (n.Apply, n.Softmax, n.Norm, n.Det, n.Inverse, n.Pow, n.ElemPow, n.Max)
+DIVISIONS = (n.Div, n.ElemDiv)
 
 
 def _drops(node: n.Node, inside: bool = False) -> Iterator[tuple[n.Node, bool]]:
@@ -77,9 +79,10 @@ def _drops(node: n.Node, inside: bool = False) -> Iterator[tuple[n.Node, bool]]:
         for index in reversed(range(len(node.terms))):
             rest = node.terms[:index] + node.terms[index + 1:]
             yield (rest[0] if len(rest) == 1 else node.with_field("terms", rest)), inside
-    inner_inside = inside or isinstance(node, ARGUMENT_NODES)
     for field_name in node.child_fields:
         value = getattr(node, field_name)
+        inner_inside = inside or isinstance(node, ARGUMENT_NODES) or (
+            isinstance(node, DIVISIONS) and field_name == "right")
         if isinstance(value, n.Node):
             for inner, where in _drops(value, inner_inside):
                 yield node.with_field(field_name, inner), where

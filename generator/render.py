@@ -31,6 +31,7 @@ from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError
 from grader.files import file_name
 from grader.language.parser import parse_declarations
 from grader.language.printing.latex import latex_name
+from grader.numeric import tolerance_text
 
 KINDS = {"worksheet": "Worksheet", "key": "Answer key", "solutions": "Worked solutions"}
 FILE_NAMES = {"worksheet": "worksheet", "key": "answer-key", "solutions": "solutions"}
@@ -132,6 +133,8 @@ def _exercise(exercise: Exercise) -> dict[str, Any]:
         "given": _given(exercise.given),
         "shape": _shape(rows, cols),
         "space": _space(rows, cols),
+        # numeric answers: what is accepted, stated as the grader applies it
+        "numbers": latex_text(tolerance_text()) if exercise.form == "numeric" else "",
     }
 
 

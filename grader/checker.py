@@ -10,9 +10,11 @@ the evaluation meets escapes as an exception.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from grader.diagnosis import Diagnosis, diagnose, transpose_feedback
-from grader.equivalence import close, identity_test
+from grader.equivalence import identity_test
 from grader.errors import ParseError
 from grader.evaluation import DomainError, EvaluationLimitError, Mat, Point, evaluate
 from grader.language import nodes as n
@@ -20,6 +22,7 @@ from grader.language.declarations import Declarations
 from grader.language.limits import DEFAULT_LIMITS, Limits
 from grader.language.parser import parse, parse_declarations, read
 from grader.language.printing import print_ascii, print_latex
+from grader.numeric import entry_test, same_values, test_at_values
 from grader.verdict import CheckOptions, Interpretation, Layout, Mistake, Verdict
 
 
@@ -67,21 +70,30 @@ def check(
         return verdict("wrong_shape", 0.0, None,
                        f"Your answer is {shape.describe()} but the answer is "
                        f"{expected_shape.describe()}.", "shape check")
+    stated = bool(options.values)
     try:
-        outcome, points, key_values, answer_values = identity_test(
-            key, tree, declarations, points=options.points, max_tries=options.max_tries,
-            seed=options.seed,
-        )
+        if stated:
+            outcome, points, key_values, answer_values = test_at_values(
+                key, tree, declarations, options.values)
+        else:
+            outcome, points, key_values, answer_values = identity_test(
+                key, tree, declarations, points=options.points, max_tries=options.max_tries,
+                seed=options.seed,
+            )
     except (ArithmeticError, RecursionError) as problem:  # a cap the evaluator did not foresee
         return verdict("undecided", 0.0, "evaluation_limit", _UNDECIDED["limit"],
                        f"evaluation stopped: {type(problem).__name__}")
+    # Entries match exactly, to the digits computed, or (at stated values) within the stated
+    # tolerance.
+    same_entry = entry_test(points.exact, points.digits, stated)
 
     def diagnosis() -> Diagnosis | None:
         if not options.diagnose:
             return None
         try:
             return diagnose(key, tree, declarations, points, key_values, answer_values,
-                            mistakes, layout)
+                            mistakes, layout, same=same_values(same_entry) if stated else None,
+                            stated=stated)
         except (ArithmeticError, RecursionError):  # a rewritten tree past a cap: no diagnosis
             return None
 
@@ -108,9 +120,11 @@ def check(
     if outcome.witness is not None and (found is None or not found.listed):
         found = Diagnosis(found.note if found is not None else "domain", _domain_feedback(
             tree, declarations, points.points[outcome.witness], exact=points.exact,
-            digits=points.digits, extra=found.feedback if found is not None else None))
-    if isinstance(key, n.Matrix) or isinstance(tree, n.Matrix):
-        wrong = _wrong_entries(key_values, answer_values, points.exact, points.digits)
+            digits=points.digits, extra=found.feedback if found is not None else None,
+            stated=stated))
+    if isinstance(key, n.Matrix) or isinstance(tree, n.Matrix) or (
+            stated and not expected_shape.is_scalar):
+        wrong = _wrong_entries(key_values, answer_values, same_entry)
         if outcome.witness is not None:  # undefined entries are wrong too
             wrong = sorted(set(wrong) | _undefined_entries(tree, points.points, answer_values,
                                                             points.exact, points.digits))
@@ -129,7 +143,8 @@ def check(
 
 
 def _wrong_entries(
-    key_values: list[Mat | None], answer_values: list[Mat | None], exact: bool, digits: int
+    key_values: list[Mat | None], answer_values: list[Mat | None],
+    same_entry: Callable[[Any, Any], bool],
 ) -> list[tuple[int, int]]:
     wrong: set[tuple[int, int]] = set()
     for k, a in zip(key_values, answer_values, strict=True):
@@ -137,7 +152,7 @@ def _wrong_entries(
             continue
         for i in range(k.rows):
             for j in range(k.cols):
-                if not close(Mat.scalar(k.at(i, j)), Mat.scalar(a.at(i, j)), exact, digits):
+                if not same_entry(a.at(i, j), k.at(i, j)):
                     wrong.add((i, j))
     return sorted(wrong)
 
@@ -190,8 +205,9 @@ _UNDECIDED_NOTE = {"domain": "outside_domain", "limit": "evaluation_limit"}
 
 
 def _domain_feedback(answer: n.Node, declarations: Declarations, point: Point, *, exact: bool,
-                     digits: int, extra: str | None) -> str:
-    """Where the answer is undefined though the key is defined, from a witness point."""
+                     digits: int, extra: str | None, stated: bool = False) -> str:
+    """Where the answer is undefined though the key is defined, from a witness point (the
+    stated values of a numeric exercise, when it has them)."""
     where = None
     try:
         evaluate(answer, point, exact=exact, digits=digits)
@@ -199,8 +215,13 @@ def _domain_feedback(answer: n.Node, declarations: Declarations, point: Point, *
         pass
     except DomainError as problem:
         where = problem.where
-    text = "Your answer is undefined at points where the expected answer is defined"
-    if where:
+    if stated:
+        text = "Your answer is undefined at the stated values"
+        if where:
+            text += f", where {where}"
+    else:
+        text = "Your answer is undefined at points where the expected answer is defined"
+    if where and not stated:
         text += f", for example where {where}"
         shown = _show_point(point, declarations)
         if shown:

@@ -93,10 +93,19 @@ elementwise_vs_matrix_product), wrong_shape, invalid (unreadable; no penalty),
 undecided.
 
 \b
+A numeric exercise states values for its names: pass each with --value, and
+the answer is judged by its value there (an expression such as det(X) X^-1 is
+evaluated at the stated X). Numbers written exactly (whole numbers, fractions
+such as 262/3) must be exact; an answer written with decimals is accepted when
+every entry is within 0.01% of the exact value (87.333 for 262/3).
+
+\b
 Examples:
   matcalc check --given "x[n], A[n,n]" "(A + A^T) x" "A x + A^T x"
   matcalc check --given "x[n], A[n,n]" "(A + A^T) x" "2 A x" --json
   matcalc check --given "x[n], A[n,n]" --layout numerator "x^T (A + A^T)" "(A + A^T) x"
+  matcalc check --given "X[2,2]" --value "X=[1, 2; 3, 4]" "[4, -2; -3, 1]" "det(X) X^-1"
+  matcalc check --given "a" --value "a=1" "262/3" "87.333"
 
 Exit status: 0 if correct, 1 otherwise, 2 for a usage error (including a key
 or --given that can't be read).
@@ -113,12 +122,15 @@ or --given that can't be read).
               help="The layout the exercise uses, named in the feedback on transposes.")
 @click.option("--partial-credit", is_flag=True,
               help="For explicit matrices, score the fraction of entries right.")
+@click.option("--value", "values", multiple=True, metavar="NAME=MATRIX",
+              help='A numeric exercise\'s stated value of a name, e.g. "X=[1, 2; 3, 4]" '
+                   "(repeat for each name): the answer is judged at these values.")
 @click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=2.0,
               show_default=True, metavar="SECONDS", help="Wall-clock cap on the check.")
 @click.option("--json", "as_json", is_flag=True, help="Print every field of the verdict as JSON.")
 def check_command(
     expected: str, answer: str, given: str, layout: str | None, partial_credit: bool,
-    timeout: float, as_json: bool,
+    values: tuple[str, ...], timeout: float, as_json: bool,
 ) -> None:
     from grader.checker import parse_key
     from grader.pool import Caps, GradingPool
@@ -130,7 +142,8 @@ def check_command(
         parse_key(expected, declarations)
     except ParseError as problem:
         raise click.UsageError(f"EXPECTED: {problem}") from None
-    options = CheckOptions(partial_credit=partial_credit)
+    stated = _stated_values(values, declarations)
+    options = CheckOptions(partial_credit=partial_credit, values=stated)
     caps = Caps(wall_seconds=timeout, cpu_seconds=timeout)
     with GradingPool(workers=1, caps=caps) as pool:
         verdict = pool.check(expected, answer, given, layout=layout,  # type: ignore[arg-type]
@@ -151,6 +164,29 @@ def check_command(
         click.echo(f"feedback: {verdict.feedback}")
         click.echo(f"method:   {verdict.method}")
     sys.exit(0 if verdict.status == "correct" else 1)
+
+
+def _stated_values(values: tuple[str, ...], declarations: Declarations
+                   ) -> tuple[tuple[str, str], ...]:
+    """``--value NAME=MATRIX`` options as a numeric exercise records its values, checked."""
+    from grader.numeric import stated_point
+
+    if not values:
+        return ()
+    pairs: dict[str, str] = {}
+    for item in values:
+        name, equals, text = item.partition("=")
+        if not equals or not name.strip() or not text.strip():
+            raise click.UsageError(f"--value {item!r}: write NAME=MATRIX, e.g. X=[1, 2; 3, 4]")
+        if name.strip() in pairs:
+            raise click.UsageError(f"--value: {name.strip()} is given twice")
+        pairs[name.strip()] = text.strip()
+    stated = tuple(sorted(pairs.items()))
+    try:
+        stated_point(stated, declarations)
+    except ParseError as problem:
+        raise click.UsageError(f"--value: {problem}") from None
+    return stated
 
 
 _VALIDATE_HELP = """Check a submission before handing it in: how each answer was read.

@@ -36,6 +36,7 @@ from grader.exercise_set import ExerciseSet, ExerciseSetError, Variant
 from grader.files import TEMPORARY_SUFFIX, file_name, remove_leftovers, write_atomically
 from grader.gradebook import Row, class_rows
 from grader.language.parser import parse_declarations
+from grader.numeric import stated_point
 from grader.pool import Caps, CheckJob, GradingPool
 from grader.report import QuestionResult, StudentReport, markdown
 from grader.roster import Student
@@ -156,17 +157,24 @@ def set_digest(exercise_set: ExerciseSet) -> str:
 def check_keys(exercise_set: ExerciseSet) -> None:
     """Every key must read before any student is graded: a broken set is the instructor's to
     fix, and finding it mid-run would waste the run."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
     for variant in exercise_set.variants:
         for exercise in variant.exercises:
-            if (exercise.answer, exercise.given) in seen:
+            if (exercise.answer, exercise.given, exercise.values) in seen:
                 continue
-            seen.add((exercise.answer, exercise.given))
+            seen.add((exercise.answer, exercise.given, exercise.values))
             try:
-                parse_key(exercise.answer, parse_declarations(exercise.given))
+                declarations = parse_declarations(exercise.given)
+                parse_key(exercise.answer, declarations)
             except ParseError as problem:
                 raise ExerciseSetError(f"variant {variant.id}, exercise {exercise.id}: the key "
                                        f"can't be read: {problem}") from None
+            if exercise.values:
+                try:
+                    stated_point(exercise.values, declarations)
+                except ParseError as problem:
+                    raise ExerciseSetError(f"variant {variant.id}, exercise {exercise.id}: "
+                                           f"{problem}") from None
 
 
 def report_path(directory: Path, report: StudentReport) -> Path:
@@ -445,7 +453,8 @@ def _jobs(student: Gradable, options: RunOptions) -> dict[str, CheckJob]:
     return {exercise.id: CheckJob(exercise.answer, answer.text, exercise.given,
                                   exercise.layout,  # type: ignore[arg-type]
                                   CheckOptions(partial_credit=options.partial_credit,
-                                               mistakes=exercise.mistakes))
+                                               mistakes=exercise.mistakes,
+                                               values=exercise.values))
             for exercise in student.matched.variant.exercises
             if (answer := answers[exercise.id]) is not None}
 

@@ -45,6 +45,9 @@ class CheckOptions:
     mistakes: tuple[Mistake, ...] = field(default=())
     #: Whether to look for a known mistake when an answer is wrong.
     diagnose: bool = True
+    #: A numeric exercise's stated values, (name, matrix in the answer language): the answer is
+    #: judged by its value there (see :mod:`grader.numeric`), not by identity testing.
+    values: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,10 @@ class Verdict:
     expected_shape: Shape | None
     answer_shape: Shape | None
     #: A stable machine code (``transpose``, ``scalar_multiple``, ``sign``, ``missing_term``,
-    #: ``extra_term``, ``assumed_symmetric``, ``elementwise_vs_matrix_product``, ``domain``
-    #: (undefined where the key is defined), a listed mistake's note; for *undecided*,
-    #: ``outside_domain`` or ``evaluation_limit``, or a resource cap's note; or ``None``).
+    #: ``missing_term_in_argument``, ``extra_term``, ``assumed_symmetric``,
+    #: ``elementwise_vs_matrix_product``, ``domain`` (undefined where the key is defined), a
+    #: listed mistake's note; for *undecided*, ``outside_domain`` or ``evaluation_limit``, or a
+    #: resource cap's note; or ``None``).
     note: str | None
     #: One or two plain sentences for the student.
     feedback: str

@@ -14,10 +14,10 @@ exercises are asked at concrete numbers (:mod:`generator.export.instances`); the
 export list them.
 
 Tolerance: an answer ``a`` to an entry whose exact value is ``v`` scores if
-``|a - v| <= max(TOLERANCE * |v|, FLOOR)``, that is, if it is right to 4 significant figures
-(any number below ``FLOOR`` in size passes as 0); for a whole number the margin is at most
-``CAP``, so that 2001 is never accepted for 2000.  The bounds are printed with
-:data:`DIGITS` significant digits, rounded outwards, so the exact value is always inside.
+``|a - v| <= TOLERANCE * |v|``, the grader's tolerance for decimals (so a zero entry must be
+0); for a whole number the margin is at most ``CAP``, so that a neighbour is never accepted.
+The bounds are printed with :data:`DIGITS` significant digits, rounded outwards, so the exact
+value is always inside.
 
 Every item records where it came from (the exercise, its variant, seed, family, difficulty and
 the matcalc version) in its title, ident, a ``qticomment`` and ``matcalc_*`` metadata fields.
@@ -41,6 +41,12 @@ from lxml import etree
 from generator.export.common import Export, ExportError, decimal_text, matcalc_version
 from generator.export.instances import NumericInstance, numeric_instance
 from grader.exercise_set import Exercise, ExerciseSet, Variant
+from grader.numeric import (
+    NUMERIC_RELATIVE_TOLERANCE,
+    WHOLE_NUMBER_MARGIN,
+    margin,
+    tolerance_percent,
+)
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 QTI_XSD = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
@@ -55,25 +61,24 @@ QTI_RESOURCE = "imsqti_xmlv1p2"
 META_RESOURCE = "associatedcontent/imscc_xmlv1p1/learning-application-resource"
 NON_CC_FOLDER = "non_cc_assessments"
 
-#: Relative tolerance: 4 significant figures.
-TOLERANCE = Fraction(1, 2000)
-#: Absolute tolerance for values near 0.
-FLOOR = Fraction(1, 2_000_000)
-#: Largest tolerance for a whole-number value: below half a unit, so 2001 is not accepted for
-#: 2000 (students are told to enter whole numbers exactly).
-CAP = Fraction(49, 100)
+#: Relative tolerance: the grader's.
+TOLERANCE = NUMERIC_RELATIVE_TOLERANCE
+#: Largest tolerance for a whole-number value: below half a unit, so 20001 is not accepted for
+#: 20000 (students are told to enter whole numbers exactly).
+CAP = WHOLE_NUMBER_MARGIN
 #: Significant digits of the printed value and bounds.
 DIGITS = 12
 #: Zip entry time (the earliest a zip can hold): the same set gives the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: Longest quiz title Canvas keeps.
 TITLE_LENGTH = 255
-ANSWER_HINT = ("Type a number: a whole number exactly, any other rounded to at least 4 "
-               "significant figures (a fraction such as 1/3 as a decimal, 0.3333).")
+ANSWER_HINT = (f"Type a number: a whole number exactly, any other as a decimal within "
+               f"{tolerance_percent()} of its exact value (five significant figures are "
+               f"enough: 0.33333 for 1/3; a zero entry is 0).")
 TOLERANCE_NOTE = (
-    "Canvas accepts an entry within 0.05% of its exact value (4 significant figures), or "
-    "within 0.0000005 of it for values smaller than 0.001; whole numbers must be exact; "
-    "each exercise is worth 1 point, split equally between the entries of its answer.")
+    f"Canvas accepts an entry within {tolerance_percent()} of its exact value (relative, so a "
+    f"zero entry must be 0), as matcalc's grader does; whole numbers must be exact; "
+    f"each exercise is worth 1 point, split equally between the entries of its answer.")
 
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -198,11 +203,9 @@ def _item(exercise_set: ExerciseSet, quiz: _Quiz, position: int, exercise: Exerc
 def bounds(value: Fraction) -> tuple[str, str]:
     """The accepted range for an entry of exact value ``value``, as printed decimals that
     contain it (lower rounded down, upper rounded up)."""
-    margin = max(TOLERANCE * abs(value), FLOOR)
-    if value.denominator == 1:
-        margin = min(margin, CAP)
-    return (decimal_text(value - margin, DIGITS, ROUND_FLOOR),
-            decimal_text(value + margin, DIGITS, ROUND_CEILING))
+    allowed = margin(value)  # the grader's: TOLERANCE × |value|, at most CAP for whole numbers
+    return (decimal_text(value - allowed, DIGITS, ROUND_FLOOR),
+            decimal_text(value + allowed, DIGITS, ROUND_CEILING))
 
 
 def _question_html(exercise: Exercise, instance: NumericInstance, row: int, col: int) -> str:

@@ -6,8 +6,9 @@ that family's questions from every variant of the set.
 * Numeric exercises become cloze questions (Moodle's "embedded answers", ``type="cloze"``, the
   type name Moodle's own exporter writes for multianswer questions): one NUMERICAL blank per
   entry of the answer, laid out as the matrix in an HTML table.  A blank accepts values within
-  :data:`TOLERANCE` × max(1, |value|) of the exact value, which is written with
-  :data:`DIGITS` significant digits.
+  :data:`TOLERANCE` × |value| of the exact value, less than 1/2 for a whole number (the
+  grader's tolerance, so a zero entry must be 0), which is written with :data:`DIGITS`
+  significant digits.
 * Explicit exercises (matrices of scalar expressions in scalar variables) become STACK questions:
   the teacher's answer ``ta`` in Maxima, one input (``matrix`` or ``algebraic``) and a
   potential response tree with a single ``AlgEquiv`` node.  They need the STACK question type.
@@ -40,13 +41,15 @@ from grader.exercise_set import Exercise, ExerciseSet, Variant
 from grader.language import nodes as n
 from grader.language.parser import parse
 from grader.language.printing import MaximaError, print_latex, print_maxima
+from grader.numeric import NUMERIC_RELATIVE_TOLERANCE, margin, tolerance_percent
 
-#: A blank accepts |answer - value| <= TOLERANCE * max(1, |value|).
-TOLERANCE = Fraction(1, 10**5)
+#: A blank accepts |answer - value| <= TOLERANCE * |value| (under 1/2 for a whole number): the
+#: grader's tolerance (:func:`grader.numeric.margin`).
+TOLERANCE = NUMERIC_RELATIVE_TOLERANCE
 #: Significant digits of the value written into each blank (and shown in feedback).
 DIGITS = 15
 #: The significant digits students are asked for; TOLERANCE leaves room for that rounding.
-DIGITS_ASKED = 6
+DIGITS_ASKED = 5
 #: The STACK version whose XML this follows (castext with ``{@...@}`` and ``[[...]]`` blocks).
 STACK_VERSION = "2025030700"
 #: Moodle's limits on question names, idnumbers and tags.
@@ -90,8 +93,8 @@ def _notes(counts: dict[str, int]) -> tuple[str, ...]:
         notes.append(
             f"{counts['explicit']} explicit exercise(s) exported as STACK questions; importing "
             "them needs the STACK question type (qtype_stack) on the Moodle site")
-    tolerance = decimal_text(TOLERANCE, DIGITS)
-    notes.append(f"numeric blanks accept answers within {tolerance} × max(1, |value|)")
+    notes.append(f"numeric blanks accept answers within {tolerance_percent()} of the exact "
+                 "value (relative, so a zero entry must be 0), as matcalc's grader does")
     notes.append("Moodle gives a cloze question one mark per blank: set each question's "
                  "maximum mark in the quiz (e.g. to 1) so that large matrices don't outweigh "
                  "the rest")
@@ -219,8 +222,9 @@ def _cloze(exercise_set: ExerciseSet, variant: Variant, exercise: Exercise, sing
     ]
     if instance.converted:
         parts.append(_values_html(instance))
-    parts.append(f"<p>Enter each entry as a decimal with at least {DIGITS_ASKED} significant "
-                 "digits (or exactly).</p>")
+    parts.append(f"<p>Enter each entry as a decimal within {tolerance_percent()} of its exact "
+                 f"value ({DIGITS_ASKED} significant figures are enough; a zero entry is 0), "
+                 "or exactly.</p>")
     parts.append(_blanks(instance.answer))
     feedback = _steps_html(exercise)
     if instance.converted:
@@ -241,7 +245,7 @@ def _blanks(answer: tuple[tuple[Fraction, ...], ...]) -> str:
 
 
 def _blank(value: Fraction) -> str:
-    tolerance = TOLERANCE * max(Fraction(1), abs(value))
+    tolerance = margin(value)  # the grader's: TOLERANCE × |value|, under 1/2 for whole numbers
     return f"{{1:NUMERICAL:={decimal_text(value, DIGITS)}:{decimal_text(tolerance, 3)}}}"
 
 

@@ -296,7 +296,9 @@ class _Checker:
             else:
                 left, right = self.resolve_shape(shape), self.resolve_shape(right)
                 hint = ""
-                if left.cols == right.cols:
+                if left == right:  # σ(z) * (1 - σ(z)): meant entry by entry, not a transpose
+                    hint = f"; to multiply two {left} factors entry by entry, write .*"
+                elif left.cols == right.cols:
                     hint = "; the right factor may need a transpose"
                 elif left.rows == right.rows:
                     hint = "; the left factor may need a transpose"

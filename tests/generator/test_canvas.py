@@ -32,14 +32,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
 from generator.export.canvas import (
     CAP,
-    FLOOR,
     TOLERANCE,
     ZIP_TIME,
     bounds,
@@ -49,9 +48,12 @@ from generator.export.canvas import (
 from generator.export.common import ExportError, matcalc_version
 from generator.families import registry
 from generator.sets import SetOptions, Student, make_set
+from grader.checker import check
 from grader.exercise_set import Exercise, ExerciseSet, Variant
 from grader.language.declarations import name_key
 from grader.language.parser import parse, parse_declarations
+from grader.numeric import NUMERIC_RELATIVE_TOLERANCE, tolerance_percent
+from grader.verdict import CheckOptions
 from tests.grader.numpy_oracle import NumpyEvaluator
 from tests.grader.numpy_oracle import Point as NumpyPoint
 
@@ -481,12 +483,12 @@ def test_every_range_holds_the_key_computed_with_numpy(mixed_set: ExerciseSet) -
             value = float(expected[row - 1, col - 1])
             low = float(item.findtext(".//q:vargte", namespaces=NS))
             high = float(item.findtext(".//q:varlte", namespaces=NS))
-            margin = max(float(TOLERANCE) * abs(value), float(FLOOR))
+            margin = float(TOLERANCE) * abs(value)
             if value == int(value):
                 margin = min(margin, float(CAP))
             assert low <= value <= high, (exercise.id, row, col, low, value, high)
-            assert value - 2 * margin < low and high < value + 2 * margin  # not too wide
-            assert abs(float(item.findtext(".//q:varequal", namespaces=NS)) - value) < margin
+            assert value - 2 * margin <= low and high <= value + 2 * margin  # not too wide
+            assert abs(float(item.findtext(".//q:varequal", namespaces=NS)) - value) <= margin
             checked += 1
     assert checked > 30
 
@@ -500,7 +502,8 @@ def test_converted_exercises_are_reported(mixed_set: ExerciseSet) -> None:
                            for note in export.notes)
             assert reported == (exercise.form != "numeric"), (variant.id, exercise.id)
     assert converted and any("one quiz per variant" in note for note in export.notes)
-    assert any("4 significant figures" in note for note in export.notes)
+    assert any(f"within {tolerance_percent()} of its exact value" in note
+               for note in export.notes)
 
 
 def test_hostile_text_is_escaped_and_still_parses(numeric_set: ExerciseSet) -> None:
@@ -577,7 +580,7 @@ def test_dollar_math_becomes_canvas_inline_math(text: str, expected: str) -> Non
 @given(st.fractions(max_denominator=10**6).filter(lambda v: abs(v) < 10**9))
 def test_bounds_contain_the_value_and_no_more_than_the_tolerance(value: Fraction) -> None:
     low, high = bounds(value)
-    margin = max(TOLERANCE * abs(value), FLOOR)
+    margin = TOLERANCE * abs(value)
     if value.denominator == 1:
         margin = min(margin, CAP)
     assert Fraction(low) <= value - margin and value + margin <= Fraction(high)
@@ -617,3 +620,20 @@ def test_golden_package(numeric_set: ExerciseSet) -> None:
                                                        text.splitlines(), name, name,
                                                        lineterm=""))[:40])
             pytest.fail(f"{name} differs from the golden file ({hint}):\n{diff}")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.fractions(min_value=-1000, max_value=1000, max_denominator=1000))
+def test_the_ranges_are_the_graders_tolerance(value: Fraction) -> None:
+    """Canvas takes what the grader takes: five significant figures of a fraction pass both, and
+    0 passes neither for a non-zero entry."""
+    assert TOLERANCE == NUMERIC_RELATIVE_TOLERANCE
+    low, high = (Fraction(bound) for bound in bounds(value))
+    answer = f"{float(value):.5g}"
+    options = CheckOptions(values=(("a", "1"),))
+    key = f"{value.numerator}/{value.denominator}"
+    assert low <= Fraction(answer) <= high
+    assert check(key, answer, "a", options=options).status == "correct"
+    if value != 0:
+        assert not low <= 0 <= high
+        assert check(key, "0", "a", options=options).status == "incorrect"

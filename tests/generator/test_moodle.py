@@ -17,6 +17,8 @@ from pathlib import Path
 import lxml.html
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from generator.export.common import ExportError, matcalc_version
@@ -26,6 +28,7 @@ from grader.evaluation import Point, break_arguments, evaluate
 from grader.exercise_set import FORMS, Exercise, ExerciseSet, Variant
 from grader.language.parser import parse, parse_declarations
 from grader.language.printing.latex import latex_name
+from grader.numeric import NUMERIC_RELATIVE_TOLERANCE, margin
 from tests.grader import numpy_oracle
 from tests.maxima_tools import agrees, case_for, requires_maxima, run_maxima, sample
 
@@ -94,11 +97,12 @@ def _blanks(question: etree._Element) -> list[list[tuple[Fraction, Fraction]]]:
 
 def _check_blank(value: Fraction, tolerance: Fraction, expected: float | Fraction) -> None:
     """The blank's value is the expected one to the digits written, and its tolerance is
-    TOLERANCE × max(1, |value|) (to the 3 digits written)."""
+    the grader's margin, TOLERANCE × |value| (to the 3 digits written)."""
     exact = Fraction(expected)
-    scale = max(Fraction(1), abs(exact))
-    assert abs(value - exact) <= Fraction(1, 10**9) * scale, (value, exact)
-    assert abs(tolerance - TOLERANCE * scale) <= TOLERANCE * scale / 100, (tolerance, exact)
+    scale = abs(exact)
+    assert abs(value - exact) <= Fraction(1, 10**9) * max(Fraction(1), scale), (value, exact)
+    allowed = margin(exact)
+    assert abs(tolerance - allowed) <= allowed / 100, (tolerance, exact)
     # What the students are asked for (DIGITS_ASKED significant digits) passes the tolerance.
     rounded = Fraction(f"{float(exact):.{DIGITS_ASKED - 1}e}")
     assert abs(rounded - value) <= tolerance, (rounded, value, tolerance)
@@ -242,11 +246,13 @@ def test_symbolic_instances_agree_with_numpy_at_the_stated_values(exported: Expo
         assert (len(blanks), len(blanks[0])) == expected.shape
         for row, expected_row in zip(blanks, expected, strict=True):
             for (blank, tolerance), reference in zip(row, expected_row, strict=True):
-                scale = max(1.0, abs(float(reference)))
-                assert abs(float(blank) - float(reference)) <= 1e-9 * scale, (
+                scale = abs(float(reference))
+                assert abs(float(blank) - float(reference)) <= 1e-9 * max(1.0, scale), (
                     exercise.family, exercise.answer, blank, reference)
-                assert abs(float(tolerance) - float(TOLERANCE) * scale) <= 1e-2 * float(
-                    TOLERANCE) * scale
+                allowed = float(TOLERANCE) * scale
+                if float(reference) == int(float(reference)):
+                    allowed = min(allowed, 0.49)
+                assert abs(float(tolerance) - allowed) <= 1e-2 * allowed
         checked += 1
     assert checked >= 10
 
@@ -437,3 +443,14 @@ def test_golden_file() -> None:
             f"\n  golden: {old[line] if line < len(old) else '<end>'}"
             f"\n  now:    {new[line] if line < len(new) else '<end>'}).\nIf the change is "
             f"intended, rewrite it with MATCALC_UPDATE_GOLDEN=1 and review the diff of {GOLDEN}.")
+
+
+
+@given(st.fractions(min_value=-1000, max_value=1000, max_denominator=1000))
+def test_the_blanks_use_the_graders_tolerance(value: Fraction) -> None:
+    """One relative tolerance everywhere: what students are asked for (DIGITS_ASKED
+    significant figures) passes, and 0 passes only for a zero entry."""
+    assert TOLERANCE == NUMERIC_RELATIVE_TOLERANCE
+    rounded = Fraction(f"{float(value):.{DIGITS_ASKED - 1}e}")
+    assert abs(rounded - value) <= TOLERANCE * abs(value)
+    assert (abs(0 - value) <= TOLERANCE * abs(value)) == (value == 0)

@@ -57,7 +57,7 @@ def test_inferred_shape(text: str, rows: int | str | None, cols: int | str | Non
         ("p + [1; 2]", "can't add 3×1 and 2×1"),
         ("A C", "can't multiply n×n by m×n: the inner sizes n and m differ"),
         ("x y", "can't multiply n×1 by n×1"),
-        ("x y", "may need a transpose"),
+        ("x y", "to multiply two n×1 factors entry by entry, write .*"),
         ("C x^T", "the right factor may need a transpose"),
         ("x / y", "can't divide by a n×1 matrix"),
         ("x .* w", "can't multiply element-wise n×1 and 1×n"),
