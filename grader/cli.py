@@ -88,16 +88,15 @@ and wall-clock caps: an answer that hits one is "undecided", never a crash.
 
 \b
 Statuses: correct, incorrect (with the mistake named where one matches:
-transpose, scalar_multiple, sign, missing_term, extra_term, assumed_symmetric,
-elementwise_vs_matrix_product), wrong_shape, invalid (unreadable; no penalty),
-undecided.
+transpose, scalar_multiple, sign, missing_term, missing_term_in_argument,
+extra_term, assumed_symmetric, elementwise_vs_matrix_product), wrong_shape,
+invalid (unreadable; no penalty), undecided.
 
 \b
 A numeric exercise states values for its names: pass each with --value, and
 the answer is judged by its value there (an expression such as det(X) X^-1 is
-evaluated at the stated X). Numbers written exactly (whole numbers, fractions
-such as 262/3) must be exact; an answer written with decimals is accepted when
-every entry is within 0.01% of the exact value (87.333 for 262/3).
+evaluated at the stated X). An entry is right when it is exact (262/3) or a
+decimal within 0.01% of the exact value (87.333 for 262/3; a zero entry is 0).
 
 \b
 Examples:
@@ -107,8 +106,8 @@ Examples:
   matcalc check --given "X[2,2]" --value "X=[1, 2; 3, 4]" "[4, -2; -3, 1]" "det(X) X^-1"
   matcalc check --given "a" --value "a=1" "262/3" "87.333"
 
-Exit status: 0 if correct, 1 otherwise, 2 for a usage error (including a key
-or --given that can't be read).
+Exit status: 0 if correct, 1 otherwise, 2 for a usage error (including a key,
+--given or --value that can't be read).
 """
 
 

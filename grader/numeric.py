@@ -59,7 +59,6 @@ def tolerance_text() -> str:
 def stated_point(values: Values, declarations: Declarations) -> Point:
     """The stated values as a point; a value that can't be read, names an undeclared name or
     has the wrong shape is the author's error (:class:`ParseError`, naming the value)."""
-    sizes: dict[str, int] = {}
     found: dict[str, Mat] = {}
     for name, text in values:
         shape = declarations.shape_of(name)
@@ -76,21 +75,17 @@ def stated_point(values: Values, declarations: Declarations) -> Point:
         except DomainError as problem:
             raise ParseError(f"the stated value of {name} can't be computed: {problem}",
                              code="declaration") from None
-        for declared, actual in ((shape.rows, value.rows), (shape.cols, value.cols)):
-            if declared.is_concrete:
-                ok = declared.coefficient == actual
-            elif declared.coefficient == 1 and len(declared.symbols) == 1:
-                ok = sizes.setdefault(declared.symbols[0], actual) == actual
-            else:
-                ok = False
-            if not ok:
-                raise ParseError(f"the stated value of {name} is {value.rows}×{value.cols}, "
-                                 f"but {name} is declared {shape}", code="declaration")
+        if not (shape.rows.is_concrete and shape.cols.is_concrete):
+            raise ParseError(f"{name} is declared {shape}: with stated values, declare concrete "
+                             f"sizes ({name}[{value.rows},{value.cols}])", code="declaration")
+        if (shape.rows.coefficient, shape.cols.coefficient) != (value.rows, value.cols):
+            raise ParseError(f"the stated value of {name} is {value.rows}×{value.cols}, but "
+                             f"{name} is declared {shape}", code="declaration")
         found[name] = value
     missing = [name for name in declarations.names if name not in found]
     if missing:
         raise ParseError(f"no value is stated for {', '.join(missing)}", code="declaration")
-    return Point(sizes, found)
+    return Point({}, found)
 
 
 def entry_test(exact: bool, digits: int, stated: bool) -> Callable[[Any, Any], bool]:

@@ -27,6 +27,7 @@ from generator.render import Rendered, RenderError, latex_text, render, variant_
 from generator.sets import SetOptions, Student, make_set
 from grader.errors import MatcalcError
 from grader.exercise_set import Exercise, ExerciseSet, Variant
+from grader.numeric import tolerance_percent, tolerance_text
 
 HAVE_TEX = shutil.which("pdflatex") is not None
 HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None
@@ -269,6 +270,20 @@ def test_no_split_and_a_single_variant_write_no_student_folders(tmp_path: Path) 
     rendered = render(one, tmp_path / "single", kinds=("worksheet",))
     assert rendered.per_student == {}
     assert "id v1" in pdf_text(rendered.combined["worksheet"])
+
+
+@needs_tex
+def test_numeric_sheets_and_keys_state_the_tolerance(tmp_path: Path) -> None:
+    """The worksheet and the key say what a numeric answer may be (the grader's rule); a
+    symbolic sheet doesn't."""
+    numeric = make_set(SetOptions(families=("linear_maps",), form="numeric", count=2, seed=1))
+    rendered = render(numeric, tmp_path / "numeric", kinds=("worksheet", "key"))
+    stated = squash(tolerance_text())
+    for kind in ("worksheet", "key"):
+        assert squash(pdf_text(rendered.combined[kind])).count(stated) == 2, kind
+    symbolic = make_set(SetOptions(families=("linear_maps",), count=1, seed=1))
+    rendered = render(symbolic, tmp_path / "symbolic", kinds=("worksheet",))
+    assert tolerance_percent() not in pdf_text(rendered.combined["worksheet"])
 
 
 def test_an_unknown_kind_is_refused_before_anything_is_written(tmp_path: Path) -> None:
