@@ -86,7 +86,8 @@ Canvas grades numbers, so every exercise is asked at concrete numbers: numeric
 exercises as they are, symbolic and explicit ones at sizes and values chosen
 per exercise (stated in the question; the notes list them). Each entry of an
 answer is a numerical question worth its share of the exercise's point, and
-is accepted to 4 significant figures. Each variant (student) is its own quiz.
+is accepted within 0.01% of its exact value, as matcalc grade accepts it. Each
+variant (student) is its own quiz.
 
 \b
 Import: Settings > Import Course Content > "QTI .zip file" (see the README).
@@ -112,7 +113,8 @@ _MOODLE_HELP = """A Moodle XML quiz for SET.json, with a question category per f
 
 \b
 Numeric exercises become cloze (embedded answers) questions: one numerical
-blank per entry of the answer, laid out as the matrix. Explicit exercises
+blank per entry of the answer, laid out as the matrix, accepting values within
+0.01% of the exact value, as matcalc grade does. Explicit exercises
 become STACK questions (the key in Maxima, checked with AlgEquiv; the worked
 solution as general feedback), which need the STACK plugin. Symbolic exercises,
 which neither can grade, are exported as numeric instances at sizes and values

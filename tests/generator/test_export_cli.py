@@ -11,6 +11,7 @@ from lxml import etree
 
 from generator.cli import root
 from generator.sets import SetOptions, make_set
+from grader.numeric import tolerance_percent
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +47,10 @@ def test_a_file_that_is_not_a_set_is_a_usage_error(format_: str, tmp_path: Path)
     done = CliRunner().invoke(root, ["export", format_, str(bad), "-o", str(tmp_path / "x")])
     assert done.exit_code == 2 and "not a matcalc-set/1 exercise set" in done.output
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("command", [["export", "moodle"], ["export", "canvas"], ["check"]])
+def test_the_help_states_the_graders_tolerance(command: list[str]) -> None:
+    done = CliRunner().invoke(root, [*command, "--help"])
+    assert done.exit_code == 0
+    assert f"within {tolerance_percent()} of" in done.output.replace("\n  ", " ")
