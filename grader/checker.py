@@ -4,7 +4,8 @@ Each step can end the check with its own outcome: *invalid* (unreadable; no pena
 shape*, *incorrect* (with a named mistake where one matches), *correct*, or *undecided* (too few
 points found inside the key's domain, or values past the evaluation caps; the time and memory
 caps of a grading run are enforced by :mod:`grader.pool`).  Every answer gets a verdict: nothing
-the evaluation meets escapes as an exception.
+the evaluation meets escapes as an exception.  A numeric exercise's answer is compared with the
+key at the exercise's stated values instead of random points (:mod:`grader.numeric`).
 """
 
 from __future__ import annotations
@@ -221,11 +222,11 @@ def _domain_feedback(answer: n.Node, declarations: Declarations, point: Point, *
             text += f", where {where}"
     else:
         text = "Your answer is undefined at points where the expected answer is defined"
-    if where and not stated:
-        text += f", for example where {where}"
-        shown = _show_point(point, declarations)
-        if shown:
-            text += f" (such as {shown})"
+        if where:
+            text += f", for example where {where}"
+            shown = _show_point(point, declarations)
+            if shown:
+                text += f" (such as {shown})"
     text += "."
     return f"{text} {extra}" if extra else text
 
