@@ -15,11 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import root
+from generator.sets import SetOptions, make_set
 from grader.checker import check
 from grader.errors import ParseError
+from grader.evaluation import evaluate
 from grader.exercise_set import ExerciseSet, ExerciseSetError, Variant
 from grader.grading_run import RunOptions, check_keys, find_submissions, grade_class
-from grader.language.parser import parse_declarations
+from grader.language.parser import parse, parse_declarations
 from grader.numeric import (
     NUMERIC_RELATIVE_TOLERANCE,
     margin,
@@ -209,3 +211,32 @@ def test_check_refuses_bad_values_naming_the_option(value: str, message: str) ->
     result = CliRunner().invoke(root, ["check", "--given", GIVEN, "--value", value, KEY, "X"])
     assert result.exit_code == 2
     assert "--value" in result.output and message in result.output
+
+
+def _decimals(key: str, given: str, values: tuple[tuple[str, str], ...],
+              change: Fraction = Fraction(1)) -> str:
+    """The key's entries as students type them: decimals of five significant figures (the
+    first one scaled by ``change``)."""
+    value = evaluate(parse(key, given), stated_point(values, parse_declarations(given)),
+                     exact=True)
+    entries = [Fraction(v) for v in value.data]
+    entries[0] *= change
+    text = [format(Decimal(f"{float(v):.4e}"), "f") for v in entries]
+    rows = [", ".join(text[i * value.cols:(i + 1) * value.cols]) for i in range(value.rows)]
+    return "[" + "; ".join(rows) + "]"
+
+
+def test_generated_numeric_exercises_take_five_significant_figures() -> None:
+    exercise_set = make_set(SetOptions(form="numeric", count=12, seed=3))
+    checked = 0
+    for question in exercise_set.variants[0].exercises:
+        options = CheckOptions(values=question.values)
+        typed = _decimals(question.answer, question.given, question.values)
+        verdict = check(question.answer, typed, question.given, options=options)
+        assert verdict.status == "correct", (question.family, typed, verdict.feedback)
+        off = _decimals(question.answer, question.given, question.values, Fraction(101, 100))
+        if off != typed:  # the first entry is not 0
+            assert check(question.answer, off, question.given,
+                         options=options).status == "incorrect", (question.family, off)
+            checked += 1
+    assert checked >= 6
