@@ -1,0 +1,187 @@
+"""Formulas copied out of our own PDFs read back as what they show, or are refused; never as a
+different expression.
+
+Real answer keys, rendered with real LuaLaTeX and read with real ``pdftotext`` (what a student's
+copy and paste gives): every family, both forms, both layouts, ``SEEDS`` students (seeds) each.
+From every exercise the answer's line, the function in the prompt and each given value are
+parsed with the project's parser and compared, as trees, with the set's own ASCII forms.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.copyable import actual_text, copyable, copyable_function, copyable_values
+from generator.render import render
+from generator.sets import SetOptions, Student, eligible, make_set
+from grader.errors import ParseError
+from grader.exercise_set import Exercise, ExerciseSet
+from grader.language.parser import parse
+
+needs_tex = pytest.mark.skipif(
+    shutil.which("lualatex") is None or shutil.which("pdftotext") is None,
+    reason="needs lualatex and pdftotext")
+
+#: Students (each a seed) per form and layout; each student gets every family once.  With 2
+#: forms x 2 layouts that is 4 LuaLaTeX runs and 16 x 17 symbolic + 16 x the numeric families'
+#: exercises, within a CI minute.
+SEEDS = 8
+CASES = [(form, layout) for form in ("symbolic", "numeric")
+         for layout in ("numerator", "denominator")]
+
+
+# ---------------------------------------------------------------------------------------------
+# the marked-content string
+
+
+def test_actual_text_is_utf16_hex_with_a_byte_order_mark() -> None:
+    assert actual_text("X^-1") == "<FEFF0058005E002D0031>"
+    assert actual_text("") == "<FEFF>"
+
+
+@given(st.text(max_size=200))
+def test_actual_text_carries_any_text_and_nothing_tex_or_pdf_can_act_on(text: str) -> None:
+    encoded = actual_text(text)
+    assert re.fullmatch(r"<FEFF[0-9A-F]*>", encoded)
+    assert bytes.fromhex(encoded[1:-1]).decode("utf-16") == text
+
+
+def test_a_prompt_without_the_usual_form_is_left_as_it_is() -> None:
+    prompt = r"Differentiate $g(\mathbf{x})$ where $g = 2$."
+    assert copyable_function(prompt, "2") == prompt
+    assert copyable_values(prompt, (("x", "[1; 2]"),)) == prompt
+    listed = r"Find it of $f = x$. Use $x = 2, y = 3$."
+    assert copyable_values(listed, (("x", "2"),)) == listed  # two shown, one listed
+    assert copyable_values(listed, (("x", "2"), ("y", "3"))) == (
+        rf"Find it of $f = x$. Use $x = {copyable('2', '2')}, y = {copyable('3', '3')}$.")
+
+
+# ---------------------------------------------------------------------------------------------
+# real keys
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What pdftotext gives for one exercise of the key."""
+
+    exercise: Exercise
+    function: str
+    values: tuple[str, ...]
+    answer: str
+
+
+def pdf_text(path: Path) -> str:
+    """pdftotext in content-stream order (``-raw``): each formula's copied text stays in one
+    piece where reading order would interleave the rows of tall matrices beside it."""
+    done = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    return unicodedata.normalize("NFC", done.stdout)
+
+
+#: A page's footer and the next page's header (title, kind, name, id and variant), which land
+#: inside a prompt broken across pages.
+PAGE_TURN = re.compile(r"matcalc set seed \d+ page \d+\n\f(?:[^\n]*\n){3}id [^\n]* variant "
+                       r"[0-9A-F]{6}\n")
+
+
+def copied(exercise_set: ExerciseSet, text: str) -> list[Copied]:
+    """Each exercise's function (after ``of f =``), values (after ``Use``, by name) and answer
+    (the line after its ``Given: … .``), in order through the key."""
+    found: list[Copied] = []
+    position = 0
+    text = PAGE_TURN.sub("", text)
+    for variant in exercise_set.variants:
+        for number, exercise in enumerate(variant.exercises, start=1):
+            start = text.index(f"{number}. Find ", position)
+            given = text.index("Given:", start)
+            stop = text.index(".", given)  # declarations hold no '.'
+            prompt = " ".join(text[start:given].split())
+            function = re.search(r" of f = (.*?) \((?:numerator|denominator) lay", prompt)
+            assert function is not None, prompt
+            listed = prompt[prompt.index(" Use ") + 5 :].removesuffix(".") if \
+                exercise.values else ""
+            names = [name for name, _ in exercise.values]
+            values = []
+            for i, name in enumerate(names):  # "W1 = [..], b = 5, x = [..]"
+                assert listed.startswith(f"{name} = "), (name, listed)
+                listed = listed[len(name) + 3 :]
+                after = re.search(rf" ?, {names[i + 1]} = ", listed) if i + 1 < len(names) \
+                    else None
+                values.append((listed[: after.start()] if after else listed).strip())
+                listed = listed[after.start() :].lstrip(" ,") if after else ""
+            rest = text[stop + 1 :].lstrip(" ")
+            answer = rest.split("\n", 1)[0].strip() or rest.lstrip().split("\n", 1)[0].strip()
+            found.append(Copied(exercise, function.group(1), tuple(values), answer))
+            position = stop
+    return found
+
+
+def same_or_refused(text: str, expected: str, given: str) -> str | None:
+    """None when ``text`` reads as ``expected``; otherwise what went wrong."""
+    key = parse(expected, given)
+    try:
+        tree = parse(text, given)
+    except ParseError as problem:
+        return f"refused: {problem}"
+    if tree != key:
+        return f"MISREAD as a different expression: {text!r} is not {expected!r}"
+    return None
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[f"{f}-{layout}" for f, layout in CASES])
+def key_copy(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[ExerciseSet, list[Copied]]:
+    if shutil.which("lualatex") is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs lualatex and pdftotext")
+    form, layout = request.param
+    students = [Student(f"s{seed}", f"Student {seed}") for seed in range(SEEDS)]
+    families = len(eligible(SetOptions(form=form)))  # a count of one each
+    exercise_set = make_set(SetOptions(form=form, layout=layout, count=families, seed=11),
+                            students, check=False)
+    directory = tmp_path_factory.mktemp(f"copy-{form}-{layout}")
+    rendered = render(exercise_set, directory, kinds=("key",), split=False)
+    return exercise_set, copied(exercise_set, pdf_text(rendered.combined["key"]))
+
+
+@needs_tex
+def test_every_family_is_in_the_key(key_copy: tuple[ExerciseSet, list[Copied]]) -> None:
+    exercise_set, found = key_copy
+    assert len(found) == sum(len(v.exercises) for v in exercise_set.variants)
+    for variant in exercise_set.variants:
+        assert len({e.family for e in variant.exercises}) == len(variant.exercises)
+
+
+@needs_tex
+def test_copied_answers_read_back_as_the_key(key_copy: tuple[ExerciseSet, list[Copied]]
+                                             ) -> None:
+    _, found = key_copy
+    problems = [(c.exercise.family, problem) for c in found
+                if (problem := same_or_refused(c.answer, c.exercise.answer, c.exercise.given))]
+    assert not [p for p in problems if "MISREAD" in p[1]], problems
+    assert problems == []  # the ASCII form is the printer's, which the parser reads
+
+
+@needs_tex
+def test_copied_functions_and_values_read_back(key_copy: tuple[ExerciseSet, list[Copied]]
+                                               ) -> None:
+    _, found = key_copy
+    problems = []
+    for c in found:
+        problem = same_or_refused(c.function, c.exercise.function, c.exercise.given)
+        if problem:
+            problems.append((c.exercise.family, "function", problem))
+        assert len(c.values) == len(c.exercise.values), (c.values, c.exercise.values)
+        for text, (name, value) in zip(c.values, c.exercise.values, strict=True):
+            problem = same_or_refused(text, value, "")
+            if problem:
+                problems.append((c.exercise.family, name, problem))
+    assert problems == []
