@@ -4,8 +4,9 @@ Renders a class of 200 students x 8 exercises (worksheet, answer key and worked 
 split per student) with :func:`generator.render.render`, and, in the same run, times one plain
 ``lualatex`` pass (the same flags and file rules ``render`` uses) over the same three combined
 ``.tex`` files, one after the other: the floor, what TeX alone costs.  The set is generated
-once, untimed, and cached in a temporary file.  The two measurements are interleaved for a few rounds (the order swapped every round, so
-a drift in machine load hits both) and the medians are reported.
+once, untimed, and cached in a temporary file.  The two measurements are interleaved for a few
+rounds (the order swapped every round, so a drift in machine load hits both) and the medians are
+reported.
 
 Every family is included by default; ``--exclude a,b`` leaves families out.
 
