@@ -9,6 +9,7 @@ parsed with the project's parser and compared, as trees, with the set's own ASCI
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -185,3 +186,22 @@ def test_copied_functions_and_values_read_back(key_copy: tuple[ExerciseSet, list
             if problem:
                 problems.append((c.exercise.family, name, problem))
     assert problems == []
+
+
+@needs_tex
+def test_the_issue_example_copies_as_typed(tmp_path: Path) -> None:
+    """4 det(X) X⁻¹ used to come out of the key as '4 det(X)X −1', read as 4 det(X) X - 1."""
+    exercise_set = make_set(SetOptions(families=("determinant_inverse",), count=1, seed=3),
+                            check=False)
+    variant = exercise_set.variants[0]
+    exercise = dataclasses.replace(variant.exercises[0], given="X[n,n]",
+                                   answer="4 det(X) X^-1", answer_latex=r"4 \det(X) X^{-1}")
+    exercise_set = dataclasses.replace(exercise_set, variants=(
+        dataclasses.replace(variant, exercises=(exercise,)),))
+    rendered = render(exercise_set, tmp_path, kinds=("key", "solutions"), split=False)
+    for kind in ("key", "solutions"):
+        lines = pdf_text(rendered.combined[kind]).splitlines()
+        assert "4 det(X) X^-1" in [line.strip().removeprefix("Answer: ") for line in lines]
+        assert not any("X −1" in line or "X-1" in line for line in lines)
+    assert same_or_refused("4 det(X) X^-1", exercise.answer, exercise.given) is None
+    assert "MISREAD" in str(same_or_refused("4 det(X)X −1", exercise.answer, exercise.given))
