@@ -511,6 +511,31 @@ def test_ids_that_differ_only_in_punctuation_get_separate_files(tmp_path: Path) 
     assert "Ann Leeds" in pdf_text(second)
 
 
+@needs_tex
+def test_lua_in_a_set_files_latex_runs_no_command(tmp_path: Path) -> None:
+    """A set file's LaTeX is typeset as written (the README says: render set files you trust),
+    but even there LuaLaTeX without shell escape refuses os.execute and io.popen."""
+    marker = tmp_path / "ran"
+    exercise_set = make_set(SetOptions(families=("linear_maps",), count=1, seed=1), check=False)
+    lua = (rf"x \directlua{{os.execute('touch {marker}')"
+           rf" if io.popen then local p = io.popen('touch {marker}') end}}")
+    rendered = render(with_answer_latex(exercise_set, 0, 0, lua), tmp_path / "out",
+                      kinds=("key",))
+    assert rendered.combined["key"].is_file()
+    assert not marker.exists(), "Lua ran a shell command"
+
+
+@needs_tex
+def test_tex_in_a_set_files_latex_reads_no_file_outside_the_job(tmp_path: Path) -> None:
+    exercise_set = make_set(SetOptions(families=("linear_maps",), count=1, seed=1), check=False)
+    with pytest.raises(RenderError) as caught:
+        render(with_answer_latex(exercise_set, 0, 0, r"x \input{/etc/passwd}"),
+               tmp_path / "out", kinds=("key",))
+    assert "/etc/passwd" in str(caught.value)  # refused: not found for TeX
+    log = (tmp_path / "out" / "answer-key.log").read_text(errors="replace")
+    assert "(/etc/passwd" not in log.replace("\n", "") and "root:" not in log
+
+
 # ---------------------------------------------------------------------------------------------
 # LaTeX errors name the variant and the exercise
 
