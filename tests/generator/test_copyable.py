@@ -21,7 +21,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.copyable import actual_text, copyable, copyable_function, copyable_values
+from generator.copyable import (
+    PREAMBLE,
+    actual_text,
+    copyable,
+    copyable_function,
+    copyable_values,
+)
 from generator.render import render
 from generator.sets import SetOptions, Student, eligible, make_set
 from grader.errors import ParseError
@@ -205,3 +211,17 @@ def test_the_issue_example_copies_as_typed(tmp_path: Path) -> None:
         assert not any("X −1" in line or "X-1" in line for line in lines)
     assert same_or_refused("4 det(X) X^-1", exercise.answer, exercise.given) is None
     assert "MISREAD" in str(same_or_refused("4 det(X)X −1", exercise.answer, exercise.given))
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
+                    reason="needs pdflatex and pdftotext")
+def test_the_span_works_under_pdftex_too(tmp_path: Path) -> None:
+    """The preamble picks the engine's literal primitive: pdfTeX's \\pdfliteral here."""
+    source = tmp_path / "span.tex"
+    formula = copyable(r"4 \det(X) X^{-1}", "4 det(X) X^-1")
+    source.write_text("\n".join([r"\documentclass{article}", PREAMBLE, r"\begin{document}",
+                                 rf"\[ {formula} \]", r"\end{document}"]))
+    subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode",
+                    "-halt-on-error", source.name], cwd=tmp_path, capture_output=True,
+                   check=True, stdin=subprocess.DEVNULL)
+    assert "4 det(X) X^-1" in pdf_text(tmp_path / "span.pdf").splitlines()
