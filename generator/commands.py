@@ -157,9 +157,10 @@ def render_command(set_file: Path, output: Path, what: str, split: bool) -> None
     kept for printing), then split per student into DIR/<student-id>/. The .tex
     files are kept. Names and titles print in any script; every answer, function
     and given value copies out of the PDF as the answer language (4 det(X) X^-1).
-    LuaLaTeX runs with shell escape off and TeX's file access confined to DIR;
-    the set's own LaTeX is typeset as written, so render sets you trust. On an
-    error the message names the student and exercise it came from.
+    LuaLaTeX runs with shell escape off; TeX reads only DIR and the TeX trees
+    and writes only in DIR. The set's own LaTeX is typeset as written (Lua in it
+    is not confined): render sets you trust. On an error the message names the
+    student and exercise it came from.
     """
     try:
         exercise_set = ExerciseSet.loads(set_file.read_text("utf-8"), str(set_file))
