@@ -54,16 +54,21 @@ def copyable_function(prompt: str, function: str) -> str:
 
 def copyable_values(prompt: str, values: tuple[tuple[str, str], ...]) -> str:
     """The prompt with each value in its closing ``Use $x = …, A = …$.`` made to copy as the
-    exercise's ASCII form of it; a prompt that does not list exactly those values is returned
-    as it is."""
+    exercise's ASCII form of it; a prompt that does not list exactly those names, in that order,
+    is returned as it is."""
     match = _VALUES.search(prompt)
     if match is None or not values:
         return prompt
-    parts = match.group(1).split(", ")
-    if len(parts) != len(values) or not all(" = " in part for part in parts):
+    parts = [part.split(" = ", 1) for part in match.group(1).split(", ")]
+    if [_plain(part[0]) if len(part) == 2 else None for part in parts] != [
+            name.replace("_", "") for name, _ in values]:
         return prompt
-    shown = []
-    for part, (_name, ascii) in zip(parts, values, strict=True):
-        name, value = part.split(" = ", 1)
-        shown.append(f"{name} = {copyable(value, ascii)}")
+    shown = [f"{name} = {copyable(value, ascii)}"
+             for (name, value), (_, ascii) in zip(parts, values, strict=True)]
     return f"{prompt[: match.start()]} Use ${', '.join(shown)}$."
+
+
+def _plain(latex_name: str) -> str:
+    r"""A typeset name as letters and digits: ``\mathbf{b}_{1}`` → ``b1``, ``\lambda`` →
+    ``lambda``."""
+    return re.sub(r"[\\{}_ ]", "", re.sub(r"\\(?:mathbf|boldsymbol)\b", "", latex_name))

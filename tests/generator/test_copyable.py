@@ -68,6 +68,9 @@ def test_a_prompt_without_the_usual_form_is_left_as_it_is() -> None:
     assert copyable_values(prompt, (("x", "[1; 2]"),)) == prompt
     listed = r"Find it of $f = x$. Use $x = 2, y = 3$."
     assert copyable_values(listed, (("x", "2"),)) == listed  # two shown, one listed
+    assert copyable_values(listed, (("y", "3"), ("x", "2"))) == listed  # not in that order
+    typeset = r"Find it. Use $W_{1} = 2, \mathbf{b}_{1} = 3$."
+    assert copyable_values(typeset, (("W1", "2"), ("b1", "3"))) != typeset
     assert copyable_values(listed, (("x", "2"), ("y", "3"))) == (
         rf"Find it of $f = x$. Use $x = {copyable('2', '2')}, y = {copyable('3', '3')}$.")
 
