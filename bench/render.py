@@ -1,11 +1,12 @@
-"""A whole class to PDF: ``render()`` against what pdfLaTeX alone costs for the same documents.
+"""A whole class to PDF: ``render()`` against what LuaLaTeX alone costs for the same documents.
 
 Renders a class of 200 students x 8 exercises (worksheet, answer key and worked solutions, each
 split per student) with :func:`generator.render.render`, and, in the same run, times one plain
-``pdflatex`` pass (the same flags ``render`` uses) over the same three combined ``.tex`` files:
-the floor, what TeX alone costs.  The set is generated once, untimed, and cached in a temporary
-file.  The two measurements are interleaved for a few rounds (the order swapped every round, so
-a drift in machine load hits both) and the medians are reported.
+``lualatex`` pass (the same flags and file rules ``render`` uses) over the same three combined
+``.tex`` files, one after the other: the floor, what TeX alone costs.  The set is generated
+once, untimed, and cached in a temporary file.  The two measurements are interleaved for a few
+rounds (the order swapped every round, so a drift in machine load hits both) and the medians are
+reported.
 
 Every family is included by default; ``--exclude a,b`` leaves families out.
 
@@ -30,12 +31,17 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from generator.families import registry
-from generator.render import FILE_NAMES, RenderError, latex_source, render
+from generator.render import (
+    FILE_NAMES,
+    LATEX_ENVIRONMENT,
+    LATEX_FLAGS,
+    RenderError,
+    latex_source,
+    render,
+)
 from generator.sets import SetOptions, Student, make_set
 from grader.exercise_set import ExerciseSet, ExerciseSetError
 
-LATEX_FLAGS = ["-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-               "-file-line-error"]
 TARGET_RATIO = 2.0
 TARGET_SECONDS = 15.0
 
@@ -76,17 +82,19 @@ def time_render(exercise_set: ExerciseSet, directory: Path) -> float:
 
 
 def time_floor(sources: dict[str, str], directory: Path, latex: str) -> float:
-    """One plain pdflatex pass over each combined .tex file; the sum of the three."""
+    """One plain lualatex pass over each combined .tex file; the sum of the three."""
     directory.mkdir(parents=True)
+    environment = dict(os.environ, **LATEX_ENVIRONMENT)
     total = 0.0
     for name, text in sources.items():
         (directory / f"{name}.tex").write_text(text, "utf-8")
         start = time.perf_counter()
         done = subprocess.run([latex, *LATEX_FLAGS, f"{name}.tex"], cwd=directory,
-                              capture_output=True, stdin=subprocess.DEVNULL, check=False)
+                              env=environment, capture_output=True, stdin=subprocess.DEVNULL,
+                              check=False)
         total += time.perf_counter() - start
         if done.returncode != 0:
-            sys.exit(f"pdflatex failed on {directory / name}.tex (see its .log)")
+            sys.exit(f"lualatex failed on {directory / name}.tex (see its .log)")
     return total
 
 
@@ -101,9 +109,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="processes for generating the set (not timed)")
     args = parser.parse_args()
-    latex = shutil.which("pdflatex")
+    latex = shutil.which("lualatex")
     if latex is None:
-        sys.exit("pdflatex not found: this benchmark needs TeX")
+        sys.exit("lualatex not found: this benchmark needs TeX")
     exclude = tuple(name.strip() for name in args.exclude.split(",") if name.strip())
     unknown = [name for name in exclude if name not in registry()]
     if unknown:
@@ -144,8 +152,8 @@ def main() -> None:
           f"({sum(pages.values())} in all)")
     print(f"per-student files: {len(files)} (expected {expected_files}), "
           f"{split_pages} pages in them")
-    print(f"matcalc render (jinja + pdflatex + split):  {render_s:6.2f} s")
-    print(f"floor (3 plain pdflatex runs, summed):      {floor_s:6.2f} s")
+    print(f"matcalc render (jinja + lualatex + split):  {render_s:6.2f} s")
+    print(f"floor (3 plain lualatex runs, summed):      {floor_s:6.2f} s")
     print(f"ratio render/floor:                         {ratio:6.2f}x")
     print(f"target whole class ≤ {TARGET_RATIO:g}x the floor: "
           f"{'MET' if ratio <= TARGET_RATIO else 'MISSED'} ({ratio:.2f}x)")

@@ -153,10 +153,14 @@ def render_command(set_file: Path, output: Path, what: str, split: bool) -> None
     """Typeset an exercise set: worksheet, answer key and worked solutions as PDF.
 
     \b
-    One LaTeX run per document for the whole class (the combined PDFs are kept
-    for printing), then split per student into DIR/<student-id>/. The .tex files
-    are kept. LaTeX runs with shell escape off; on an error the message names
-    the student and exercise it came from.
+    One LuaLaTeX run per document for the whole class (the combined PDFs are
+    kept for printing), then split per student into DIR/<student-id>/. The .tex
+    files are kept. Names and titles print in any script; every answer, function
+    and given value copies out of the PDF as the answer language (4 det(X) X^-1).
+    LuaLaTeX runs with shell escape off; TeX reads only DIR and the TeX trees
+    and writes only in DIR. The set's own LaTeX is typeset as written (Lua in it
+    is not confined): render sets you trust. On an error the message names the
+    student and exercise it came from.
     """
     try:
         exercise_set = ExerciseSet.loads(set_file.read_text("utf-8"), str(set_file))

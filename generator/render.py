@@ -2,9 +2,12 @@
 
 TeX's start-up dominates the cost of a short document, so each kind of document is one LaTeX run
 for the whole class; the combined PDF is then split per student with pypdf, using the page
-numbers LaTeX records for each student's first page in the ``.aux`` file.  LaTeX runs with shell
-escape off, ``openin_any``/``openout_any`` paranoid, in non-stop mode and under a time limit.
-Every piece of user text (course title, student names, ids) goes through :func:`latex_text`.
+numbers LaTeX records for each student's first page in the ``.aux`` file.  The engine is
+LuaLaTeX, so that names and titles print in any script (:mod:`generator.typefaces`); every
+formula of the answers copies as the answer language (:mod:`generator.copyable`).  LuaLaTeX runs
+with shell escape and sockets off, ``openin_any``/``openout_any`` paranoid (TeX reads and writes
+only in the job's folder and the TeX trees), in non-stop mode and under a time limit.  Every
+piece of user text (course title, student names, ids) goes through :func:`latex_text`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ import jinja2
 from pylatex.utils import escape_latex
 from pypdf import PdfReader, PdfWriter
 
+from generator import typefaces
+from generator.copyable import PREAMBLE as COPYABLE_PREAMBLE
+from generator.copyable import copyable, copyable_function, copyable_values
 from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError
 from grader.files import file_name
 from grader.language.parser import parse_declarations
@@ -35,8 +41,15 @@ from grader.numeric import tolerance_text
 
 KINDS = {"worksheet": "Worksheet", "key": "Answer key", "solutions": "Worked solutions"}
 FILE_NAMES = {"worksheet": "worksheet", "key": "answer-key", "solutions": "solutions"}
-INSTALL_HINT = ("install TeX with: sudo apt-get install texlive-latex-base "
-                "texlive-latex-recommended texlive-fonts-recommended lmodern")
+PACKAGES = ("texlive-latex-base", "texlive-latex-recommended", "texlive-fonts-recommended",
+            "texlive-luatex", "lmodern", *typefaces.PACKAGES)
+INSTALL_HINT = f"install TeX and the fonts with: sudo apt-get install {' '.join(PACKAGES)}"
+#: LuaLaTeX's options: no shell escape (``os.execute`` and ``io.popen`` refuse too), no sockets.
+LATEX_FLAGS = ("--no-shell-escape", "--nosocket", "-interaction=nonstopmode", "-halt-on-error",
+               "-file-line-error")
+#: kpathsea's file rules for the run: TeX opens no file outside the job's folder and the TeX
+#: trees, and writes none outside the job's folder ("p": paranoid).
+LATEX_ENVIRONMENT = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
 LATEX_SECONDS = 300
 _LAYOUT_NOTES = {
     "numerator": r"This sheet uses \emph{numerator layout}: for a scalar $f$ and "
@@ -63,30 +76,26 @@ class Rendered:
 
 
 def latex_text(text: str) -> str:
-    """User text for LaTeX: escaped, and characters pdfLaTeX's T1 fonts can't show replaced.
+    """User text for LaTeX: escaped, printed exactly as written.
 
-    The one escaping path for every piece of user text.  Latin letters with accents (Zoë, Ñúñez)
-    are kept exactly; other scripts are replaced by '?', so a name never breaks the build.
+    The one escaping path for every piece of user text.  Letters of any script, accents and
+    typographic punctuation are kept (Unicode NFC); whitespace becomes a space; control and
+    format characters (a NUL, an escape sequence, a right-to-left override) and unassigned code
+    points become '?', so they can neither break the build nor reorder the line.
     """
     kept = []
     for ch in unicodedata.normalize("NFC", text):
-        if ch in _TYPESET:
-            kept.append(ch)
-        elif ch.isspace():
+        if ch.isspace():
             kept.append(" ")
-        else:  # ư → u: the letter without the accent T1 lacks; another script → ?
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if c in _TYPESET)
-            kept.append(base if base.isalpha() else "?")
+        elif unicodedata.category(ch) in _UNPRINTABLE:
+            kept.append("?")
+        else:
+            kept.append(ch)
     return str(escape_latex("".join(kept)))
 
 
-#: The characters pdfLaTeX with T1 fonts and utf8 input typesets: ASCII, Latin-1 and Latin
-#: Extended-A, less the few letters T1 has no glyph for.
-_TYPESET = frozenset(
-    [chr(c) for c in range(0x20, 0x7F)]
-    + [chr(c) for c in range(0xA0, 0x180)
-       if c not in (0xAD, 0x126, 0x127, 0x138, 0x13F, 0x140, 0x149, 0x166, 0x167, 0x17F)]
-)
+#: Unicode categories printed as '?': control, format, surrogate, private use, unassigned.
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 def _environment() -> jinja2.Environment:
@@ -116,8 +125,13 @@ def latex_source(exercise_set: ExerciseSet, kind: str) -> str:
         }
         for index, variant in enumerate(exercise_set.variants, start=1)
     ]
+    try:
+        fonts = typefaces.preamble()
+    except typefaces.MissingFontsError as problem:
+        raise RenderError(f"{problem} (the fonts for names in other scripts)") from None
     template = _environment().get_template(f"{kind}.tex")
     return template.render(
+        fonts=fonts, copyable=COPYABLE_PREAMBLE,
         title=latex_text(exercise_set.title), seed=exercise_set.seed, kind=KINDS[kind],
         layout_note=_LAYOUT_NOTES.get(exercise_set.layout, ""), variants=variants,
     )
@@ -127,8 +141,9 @@ def _exercise(exercise: Exercise) -> dict[str, Any]:
     rows, cols = exercise.shape
     return {
         "id": latex_text(exercise.id),
-        "prompt": exercise.prompt_latex,
-        "answer": exercise.answer_latex,
+        "prompt": copyable_values(copyable_function(exercise.prompt_latex, exercise.function),
+                                  exercise.values),
+        "answer": copyable(exercise.answer_latex, exercise.answer),
         "steps": list(exercise.steps_latex),
         "given": _given(exercise.given),
         "shape": _shape(rows, cols),
@@ -185,9 +200,9 @@ def render(
     sources = {kind: directory / f"{FILE_NAMES[kind]}.tex" for kind in kinds}
     for kind, path in sources.items():
         path.write_text(latex_source(exercise_set, kind), "utf-8")
-    latex = shutil.which("pdflatex")
+    latex = shutil.which("lualatex")
     if latex is None:
-        raise RenderError(f"pdflatex not found: the .tex files are in {directory}; "
+        raise RenderError(f"lualatex not found: the .tex files are in {directory}; "
                           f"{INSTALL_HINT}")
     if progress is not None:
         progress(f"typesetting {', '.join(FILE_NAMES[k] for k in kinds)}")
@@ -208,12 +223,11 @@ def render(
 
 def _compile_all(latex: str, sources: dict[str, Path], exercise_set: ExerciseSet
                  ) -> dict[str, Path]:
-    """Run pdflatex on every source at once; wait for all; report the first failure."""
-    environment = dict(os.environ, openin_any="p", openout_any="p", shell_escape="f")
+    """Run LuaLaTeX on every source at once; wait for all; report the first failure."""
+    environment = dict(os.environ, **LATEX_ENVIRONMENT)
     running = {
         kind: subprocess.Popen(
-            [latex, "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
-             "-file-line-error", source.name],
+            [latex, *LATEX_FLAGS, source.name],
             cwd=source.parent, env=environment, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for kind, source in sources.items()

@@ -1,4 +1,4 @@
-"""Rendering with real pdflatex: per-student worksheets, keys and solutions read back as text;
+"""Rendering with real LuaLaTeX: per-student worksheets, keys and solutions read back as text;
 hostile roster text that must neither break the build nor run or read anything; LaTeX errors
 that name the variant and exercise; the CLI with and without TeX; a rendered page as an image.
 
@@ -29,10 +29,10 @@ from grader.errors import MatcalcError
 from grader.exercise_set import Exercise, ExerciseSet, Variant
 from grader.numeric import tolerance_percent, tolerance_text
 
-HAVE_TEX = shutil.which("pdflatex") is not None
+HAVE_TEX = shutil.which("lualatex") is not None
 HAVE_POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None
 needs_tex = pytest.mark.skipif(not (HAVE_TEX and HAVE_POPPLER),
-                               reason="needs pdflatex and poppler-utils (pdftotext, pdftoppm)")
+                               reason="needs lualatex and poppler-utils (pdftotext, pdftoppm)")
 
 KINDS = ("worksheet", "key", "solutions")
 FILES = {"worksheet": "worksheet", "key": "answer-key", "solutions": "solutions"}
@@ -129,7 +129,7 @@ class ClassRender:
 @pytest.fixture(scope="module")
 def klass(tmp_path_factory: pytest.TempPathFactory) -> ClassRender:
     if not (HAVE_TEX and HAVE_POPPLER):
-        pytest.skip("needs pdflatex and poppler-utils")
+        pytest.skip("needs lualatex and poppler-utils")
     exercise_set = make_set(CLASS_OPTIONS, CLASS)
     directory = tmp_path_factory.mktemp("class")
     progress: list[str] = []
@@ -200,16 +200,14 @@ def test_the_key_holds_every_answer(klass: ClassRender) -> None:
     for variant in klass.exercise_set.variants:
         key = flat(klass.text("key", variant.id, raw=True))
         worksheet = flat(klass.text("worksheet", variant.id, raw=True))
-        rows_of_variant = []
         for exercise in variant.exercises:
             rows = integer_rows(exercise)
             assert rows is not None, f"{exercise.family}: non-integer answer {exercise.answer}"
-            for row in rows:
-                assert row in key, (variant.id, exercise.id, exercise.answer)
-            rows_of_variant += rows
+            # the matrix copies as one line in the answer language (generator/copyable.py)
+            assert exercise.answer in key, (variant.id, exercise.id, exercise.answer)
             checked += 1
         # the worksheet asks; it does not answer
-        assert not all(row in worksheet for row in rows_of_variant)
+        assert not all(e.answer in worksheet for e in variant.exercises)
         assert "Answer:" not in worksheet
     assert checked == len(CLASS) * CLASS_OPTIONS.count
 
@@ -223,8 +221,7 @@ def test_the_solutions_hold_the_steps_and_the_answers(klass: ClassRender) -> Non
         key = klass.text("key", variant.id, raw=True)
         assert flat(solutions).count("Answer:") == len(variant.exercises)
         for exercise in variant.exercises:
-            for row in integer_rows(exercise) or []:
-                assert row in flat(solutions)
+            assert exercise.answer in flat(solutions)
             runs = [run for step in exercise.steps_latex for run in prose(step)]
             assert runs, f"{exercise.family}: no prose in the steps to look for"
             for run in runs:
@@ -339,7 +336,7 @@ class HostileRender:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileRender:
     if not (HAVE_TEX and HAVE_POPPLER):
-        pytest.skip("needs pdflatex and poppler-utils")
+        pytest.skip("needs lualatex and poppler-utils")
     marker = tmp_path_factory.mktemp("marker") / "pwned"
     existed = Path("/tmp/pwned").exists()
     exercise_set = make_set(SetOptions(families=("linear_maps",), count=1, seed=5, title=TITLE),
@@ -394,19 +391,43 @@ def test_tex_special_characters_print_as_themselves(hostile: HostileRender) -> N
 @needs_tex
 def test_latin_names_render_exactly(hostile: HostileRender) -> None:
     text = hostile.worksheet("h06")
-    assert "Zoë Ñúñez-O'Brien" in text.replace("\u2019", "'")  # pdftotext: ' as ’
+    assert "Zoë Ñúñez-O'Brien" in text  # the straight quote as typed: no TeX ligature
     assert "Zoë Dupont" in hostile.worksheet("h13")  # decomposed input, NFC on the page
 
 
 @needs_tex
-def test_other_scripts_become_question_marks_and_the_id_still_shows(
+def test_names_in_other_scripts_print_exactly_and_the_id_still_shows(
         hostile: HostileRender) -> None:
-    for student_id, shown in (("h07", "???"), ("h08", "???? ??????"), ("h09", "????")):
+    for student_id, shown in (("h07", "李小龙"), ("h08", "Иван Петров")):
         text = hostile.worksheet(student_id)
         assert shown in text and f"id {student_id}" in text
-    assert latex_text("李小龙") == "???"
+    assert latex_text("李小龙") == "李小龙"
     text = hostile.worksheet("Ñúñez 李")
-    assert "Unicode Id" in text and "id Ñúñez ?" in text
+    assert "Unicode Id" in text and "id Ñúñez 李" in text
+    # Arabic is in none of the fonts: boxes (U+FFFD in the text), never a failed build
+    arabic = hostile.worksheet("h09")
+    assert "\ufffd" * 4 in arabic and "id h09" in arabic
+
+
+NAMES = ("Nguyễn Thị Minh Khai", "Ελένη", "Дмитрий", "王小明", "Zoë O’Brien",
+         "Ngô Trương", "Ħal Għargħur", "“Quoted” – and … €")
+WEEK_TITLE = "DL 101 — Week 3 … €"
+
+
+@needs_tex
+def test_names_and_titles_in_any_script_come_back_exactly(tmp_path: Path) -> None:
+    """Typographic punctuation, Vietnamese, Greek, Cyrillic and Chinese names, and the title,
+    read back from every document of every student, character for character."""
+    students = [Student(f"n{index}", name) for index, name in enumerate(NAMES)]
+    exercise_set = make_set(SetOptions(families=("linear_maps",), count=1, seed=1,
+                                       title=WEEK_TITLE), students)
+    rendered = render(exercise_set, tmp_path)
+    for index, name in enumerate(NAMES):
+        for kind in KINDS:
+            text = pdf_text(rendered.per_student[f"n{index}"][kind])
+            assert f"{name}\n" in text, (kind, name)
+            assert f"{WEEK_TITLE}\n" in text, kind
+            assert "?" not in text and "\ufffd" not in text
 
 
 @needs_tex
@@ -433,13 +454,19 @@ def test_latin_names_outside_the_t1_fonts_do_not_break_the_build(tmp_path: Path)
     181 of them unset (Latin Extended-B almost entirely, and Ħ ħ ĸ Ŀ ŀ ŉ Ŧ ŧ ſ): a Vietnamese
     'Trương' or a Maltese 'Ħal' stops the whole class's build with "Unicode character ư
     (U+01B0) not set up for use with LaTeX".  Either rendering or '?' would do."""
-    latin = "".join(chr(c) for c in range(0xA0, 0x250)
-                    if unicodedata.category(chr(c))[0] not in "CZ")
+    letters = "".join(chr(c) for c in range(0xA0, 0x250)
+                      if unicodedata.category(chr(c))[0] not in "CZ")
+    latin = " ".join(letters[i : i + 12] for i in range(0, len(letters), 12))  # it can wrap
     students = [Student("vn", "Ngô Trương"), Student("mt", "Ħal Għargħur"),
                 Student("all", latin)]
     exercise_set = make_set(SetOptions(families=("linear_maps",), count=1, seed=1), students)
     rendered = render(exercise_set, tmp_path, kinds=("worksheet",))
-    assert "Ngô Tr" in pdf_text(rendered.per_student["vn"]["worksheet"])
+    assert "Ngô Trương" in pdf_text(rendered.per_student["vn"]["worksheet"])
+    assert "Ħal Għargħur" in pdf_text(rendered.per_student["mt"]["worksheet"])
+    # compatibility form: the fonts map the ligature letters Ĳ ĳ to I J, i j for extraction
+    text = unicodedata.normalize("NFKC", pdf_text(rendered.per_student["all"]["worksheet"]))
+    assert [word for word in latin.split()
+            if unicodedata.normalize("NFKC", word) not in text] == []
 
 
 def word_boxes(path: Path, page: int = 1) -> list[tuple[float, float, float, float, str]]:
@@ -452,10 +479,13 @@ def word_boxes(path: Path, page: int = 1) -> list[tuple[float, float, float, flo
 
 
 def overprinted(path: Path) -> list[tuple[str, str]]:
-    """Pairs of words on page 1 printed on top of each other (by more than 1pt each way)."""
+    """Pairs of words on page 1 printed on top of each other: by more than 1pt across and by
+    more than half the lower one's height (an OpenType font's box, ascender to descender, is
+    taller than its line, so the boxes of neighbouring lines touch)."""
     boxes = word_boxes(path)
     return [(a[4], b[4]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
-            if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1]
+            if min(a[2], b[2]) - max(a[0], b[0]) > 1
+            and min(a[3], b[3]) - max(a[1], b[1]) > 0.5 * min(a[3] - a[1], b[3] - b[1])]
 
 
 @needs_tex
@@ -494,6 +524,31 @@ def test_ids_that_differ_only_in_punctuation_get_separate_files(tmp_path: Path) 
     assert first != second
     assert "Ann Lee\n" in pdf_text(first) and "Ann Leeds" not in pdf_text(first)
     assert "Ann Leeds" in pdf_text(second)
+
+
+@needs_tex
+def test_lua_in_a_set_files_latex_runs_no_command(tmp_path: Path) -> None:
+    """A set file's LaTeX is typeset as written (the README says: render set files you trust),
+    but even there LuaLaTeX without shell escape refuses os.execute and io.popen."""
+    marker = tmp_path / "ran"
+    exercise_set = make_set(SetOptions(families=("linear_maps",), count=1, seed=1), check=False)
+    lua = (rf"x \directlua{{os.execute('touch {marker}')"
+           rf" if io.popen then local p = io.popen('touch {marker}') end}}")
+    rendered = render(with_answer_latex(exercise_set, 0, 0, lua), tmp_path / "out",
+                      kinds=("key",))
+    assert rendered.combined["key"].is_file()
+    assert not marker.exists(), "Lua ran a shell command"
+
+
+@needs_tex
+def test_tex_in_a_set_files_latex_reads_no_file_outside_the_job(tmp_path: Path) -> None:
+    exercise_set = make_set(SetOptions(families=("linear_maps",), count=1, seed=1), check=False)
+    with pytest.raises(RenderError) as caught:
+        render(with_answer_latex(exercise_set, 0, 0, r"x \input{/etc/passwd}"),
+               tmp_path / "out", kinds=("key",))
+    assert "/etc/passwd" in str(caught.value)  # refused: not found for TeX
+    log = (tmp_path / "out" / "answer-key.log").read_text(errors="replace")
+    assert "(/etc/passwd" not in log.replace("\n", "") and "root:" not in log
 
 
 # ---------------------------------------------------------------------------------------------
@@ -555,14 +610,15 @@ def test_render_without_tex_writes_the_sources_and_says_how_to_install(
     if not MATCALC.exists():
         pytest.skip("the matcalc script is not installed next to this Python")
     empty = tmp_path / "empty-bin"
-    empty.mkdir()  # PATH with nothing on it: no pdflatex, whatever the machine has
+    empty.mkdir()  # PATH with nothing on it: no lualatex, whatever the machine has
     out = tmp_path / "out"
     done = subprocess.run([str(MATCALC), "render", str(set_file), "-o", str(out)],
                           capture_output=True, text=True, cwd=tmp_path, stdin=subprocess.DEVNULL,
                           env={**no_pythonpath(), "PATH": str(empty)}, timeout=120)
     assert done.returncode == 1, done.stderr
-    assert "pdflatex not found" in done.stderr
-    assert "apt-get install" in done.stderr and "texlive-latex-base" in done.stderr
+    assert "lualatex not found" in done.stderr
+    assert "apt-get install" in done.stderr and "texlive-luatex" in done.stderr
+    assert "fonts-wqy-microhei" in done.stderr
     assert str(out) in done.stderr
     assert "Traceback" not in done.stderr
     for name in FILES.values():
