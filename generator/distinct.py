@@ -19,7 +19,16 @@ _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
 
 def signature(exercise: Exercise) -> str:
     """``given | wrt | function`` with every run of digits replaced by ``#``."""
-    return _DIGITS.sub("#", _joined(exercise))
+    return text_signature(exercise.given, exercise.wrt, exercise.function)
+
+
+def text_signature(given: str, wrt: str, function: str, *, sizes_masked: bool = False) -> str:
+    """The signature of an exercise given by its texts; with ``sizes_masked`` the dim symbols
+    of ``given`` count as digits too (as they become in a numeric exercise)."""
+    if sizes_masked:
+        symbols = set(parse_declarations(given).dim_symbols)
+        given = _TOKEN.sub(lambda m: "0" if m.group(0) in symbols else m.group(0), given)
+    return _DIGITS.sub("#", f"{given} | {wrt} | {function}")
 
 
 def structure(exercise: Exercise) -> str:

@@ -15,6 +15,7 @@ the error says how many it can.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 from collections.abc import Callable, Sequence
@@ -23,12 +24,14 @@ from dataclasses import dataclass, fields
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from generator.distinct import signature
+from generator.distinct import signature, text_signature
 from generator.families import get, registry
 from generator.family import Family, build
 from generator.layout import Layout
 from generator.verify import verify
 from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError, Form, Variant
+from grader.language.parser import parse, parse_declarations
+from grader.language.printing import print_ascii
 from grader.roster import Student as Student  # the sets' input: importable from here too
 
 #: Draws of an exercise while it is like one already on the sheet.
@@ -151,7 +154,7 @@ def make_variant(options: SetOptions, student: Student, *, check: bool = True) -
                 break
         else:
             needed = slots.count((family, difficulty))
-            can = capacity(family, difficulty, options)
+            can = capacity(family.name, difficulty, options.form)
             raise ExerciseSetError(
                 f"family {family.name} at difficulty {difficulty} ({options.form}) gives only "
                 f"{can} distinct exercise{'s' if can != 1 else ''} over "
@@ -197,11 +200,18 @@ def make_set(
                        options=options.record())
 
 
-def capacity(family: Family, difficulty: int, options: SetOptions) -> int:
-    """How many distinct exercises (digits masked) the family gives at this difficulty, form
-    and layout over CAPACITY_SEEDS seeds."""
-    return len({signature(build(family, seed, difficulty, options.form, options.layout, "q1"))
-                for seed in range(CAPACITY_SEEDS)})
+@functools.lru_cache(maxsize=256)
+def capacity(family_name: str, difficulty: int, form: Form) -> int:
+    """How many distinct exercises (digits masked) the family gives at this difficulty and form
+    over CAPACITY_SEEDS seeds: its drafts counted, in canonical text, without building them."""
+    family = get(family_name)
+    found: set[str] = set()
+    for seed in range(CAPACITY_SEEDS):
+        draft = family.draft(random.Random(seed), difficulty, form)
+        function = print_ascii(parse(draft.function, parse_declarations(draft.given)))
+        found.add(text_signature(draft.given, draft.wrt, function,
+                                 sizes_masked=form == "numeric"))
+    return len(found)
 
 
 def _variant_job(job: tuple[SetOptions, Student, bool]) -> Variant:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from generator.distinct import signature, structure
 from generator.families import registry
 from generator.family import build
-from generator.sets import SetOptions, Student, make_variant
+from generator.sets import SetOptions, Student, capacity, make_variant
 from grader.exercise_set import ExerciseSetError
 
 
@@ -71,3 +71,11 @@ def test_too_many_from_one_family_says_how_many_it_can() -> None:
         make_variant(options, Student("s1"), check=False)
     assert len(make_variant(dataclasses.replace(options, count=can), Student("s1"),
                             check=False).exercises) == can
+
+
+def test_capacity_from_drafts_counts_what_built_exercises_give() -> None:
+    for name, difficulty, form in (("quadratic", 2, "numeric"), ("neuron", 3, "symbolic")):
+        family = registry()[name]
+        built = {signature(build(family, s, difficulty, form, "denominator", "q1"))  # type: ignore[arg-type]
+                 for s in range(200)}
+        assert capacity(name, difficulty, form) == len(built)  # type: ignore[arg-type]
