@@ -60,6 +60,11 @@ set records the options that made it (families sorted, difficulty, form,
 count, seed, layout, title, matcalc version): the same options, in any order,
 give the same bytes.
 
+With --form numeric, values are drawn until the key is worth computing by
+hand: never all zeros, every entry 0 for all values or at least 0.01,
+integers or fractions with numerator and denominator at most 1000, relu
+units mixed, sigma and tanh arguments within 3 of 0.
+
 \b
 Rebuilding a set, or one student's variant, from its set.json:
   matcalc generate --rebuild output/set.json -o output/again.json

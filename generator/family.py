@@ -186,6 +186,9 @@ def _instantiate(key: n.Node, function: n.Node, declarations: Declarations,
         if any(_on_kink(argument, point) for argument in breaks):
             reasons["a relu/step/abs argument is on its kink"] += 1
             continue
+        if informative.value(function, point) is None:
+            reasons["the function is undefined there"] += 1
+            continue
         result = informative.value(key, point)
         if result is None:
             reasons["the key is undefined there"] += 1
