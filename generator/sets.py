@@ -144,13 +144,18 @@ def make_variant(options: SetOptions, student: Student, *, check: bool = True) -
         slots.append((family, levels[index // len(order) % len(levels)]))
     exercises: list[Exercise] = []
     seen: set[str] = set()
+    drafted: set[str] = set()  # the same, from drafts: a repeat is skipped before it is built
     for index, (family, difficulty) in enumerate(slots):
         for redraw in range(REDRAWS):
             parts: tuple[object, ...] = (seed, index, family.name) + ((redraw,) if redraw else ())
             exercise_seed = derived_seed(*parts)
+            draft = draft_signature(family, exercise_seed, difficulty, options.form)
+            if draft in drafted:
+                continue
             exercise = build(family, exercise_seed, difficulty, options.form, options.layout,
                              f"q{index + 1}")
             if signature(exercise) not in seen:
+                drafted.add(draft)
                 break
         else:
             needed = slots.count((family, difficulty))
@@ -205,13 +210,16 @@ def capacity(family_name: str, difficulty: int, form: Form) -> int:
     """How many distinct exercises (digits masked) the family gives at this difficulty and form
     over CAPACITY_SEEDS seeds: its drafts counted, in canonical text, without building them."""
     family = get(family_name)
-    found: set[str] = set()
-    for seed in range(CAPACITY_SEEDS):
-        draft = family.draft(random.Random(seed), difficulty, form)
-        function = print_ascii(parse(draft.function, parse_declarations(draft.given)))
-        found.add(text_signature(draft.given, draft.wrt, function,
-                                 sizes_masked=form == "numeric"))
-    return len(found)
+    return len({draft_signature(family, seed, difficulty, form)
+                for seed in range(CAPACITY_SEEDS)})
+
+
+def draft_signature(family: Family, seed: int, difficulty: int, form: Form) -> str:
+    """The signature the exercise of this seed will have (digits masked), from its draft alone:
+    cheaper than building it, and for a numeric exercise before any values are drawn."""
+    draft = family.draft(random.Random(seed), difficulty, form)
+    function = print_ascii(parse(draft.function, parse_declarations(draft.given)))
+    return text_signature(draft.given, draft.wrt, function, sizes_masked=form == "numeric")
 
 
 def _variant_job(job: tuple[SetOptions, Student, bool]) -> Variant:
