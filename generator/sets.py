@@ -27,9 +27,16 @@ from typing import Any
 from generator.distinct import signature, text_signature
 from generator.families import get, registry
 from generator.family import Family, build
-from generator.layout import Layout
+from generator.layout import LAYOUTS, Layout
 from generator.verify import verify
-from grader.exercise_set import Exercise, ExerciseSet, ExerciseSetError, Form, Variant
+from grader.exercise_set import (
+    FORMS,
+    Exercise,
+    ExerciseSet,
+    ExerciseSetError,
+    Form,
+    Variant,
+)
 from grader.language.parser import parse, parse_declarations
 from grader.language.printing import print_ascii
 from grader.roster import Student as Student  # the sets' input: importable from here too
@@ -88,7 +95,11 @@ class SetOptions:
                 raise ExerciseSetError(f"{where}: options.difficulty is not a whole number")
             elif name in ("form", "layout", "title") and not isinstance(value, str):
                 raise ExerciseSetError(f"{where}: options.{name} is not text")
-            values[name] = value
+            allowed: tuple[str, ...] = {"form": FORMS, "layout": LAYOUTS}.get(name, ())
+            if allowed and value not in allowed:
+                raise ExerciseSetError(f"{where}: options.{name} {value!r} is none of "
+                                       f"{', '.join(allowed)}")
+            values[name] = tuple(value) if isinstance(value, list) else value
         return SetOptions(**values)
 
 

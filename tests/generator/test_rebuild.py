@@ -73,6 +73,8 @@ def test_bad_records_are_refused_with_the_reason() -> None:
         rebuild(made, "set.json", "s9")
     with pytest.raises(ExerciseSetError, match="unknown options colour"):
         rebuild(_with_version(made, matcalc_version(), colour="red"), "set.json")
+    with pytest.raises(ExerciseSetError, match=r"options\.layout 'sideways' is none of"):
+        rebuild(_with_version(made, matcalc_version(), layout="sideways"), "set.json")
     with pytest.raises(ExerciseSetError, match=r"options\.count is not a whole number"):
         rebuild(_with_version(made, matcalc_version(), count="4"), "set.json")
 
