@@ -178,7 +178,7 @@ def _instantiate(key: n.Node, function: n.Node, declarations: Declarations,
     symbols = declarations.dim_symbols
     sizes = dict(zip(symbols, rng.sample([2, 3, 4], len(symbols)), strict=True))
     breaks = break_arguments(function, key)
-    structural = informative.structural_zeros(key, declarations, sizes, rng)
+    known = informative.profile(key, function, declarations, sizes, rng)
     reasons: Counter[str] = Counter()
     for regime in informative.regimes(TRIES, TRIES // 2):
         values = informative.draw(declarations, sizes, rng, regime)
@@ -193,7 +193,7 @@ def _instantiate(key: n.Node, function: n.Node, declarations: Declarations,
         if result is None:
             reasons["the key is undefined there"] += 1
             continue
-        reason = informative.rejection(key, function, point, result, structural)
+        reason = informative.rejection(key, function, point, result, known)
         if reason is None:
             break
         reasons[reason] += 1

@@ -6,7 +6,7 @@ is only fair if it can be worked out by hand.  So values are drawn, and redrawn,
 * the key is not all zeros, and every entry is either zero for all values (structurally, like
   the off-diagonal of a diag) or at least :data:`SMALLEST` in magnitude; where the key has a
   piece-wise part (relu, step, abs, max) an entry may be zero because its unit is inactive, and
-  units of more than one are mixed, some active, some not;
+  units that can take both signs at once are mixed, some active, some not;
 * an exact key holds integers or fractions whose numerator and denominator are at most
   :data:`LIMIT`; an irrational one has entries at most :data:`LIMIT` in magnitude;
 * σ and tanh arguments lie within :data:`FLAT` of 0, where the derivative is not flat, and a
@@ -128,25 +128,49 @@ def value(tree: n.Node, point: Point) -> Mat | None:
         return None
 
 
-def structural_zeros(key: n.Node, declarations: Declarations, sizes: dict[str, int],
-                     rng: random.Random) -> frozenset[int]:
-    """Indices (row-major) of the key's entries that are zero at every one of a few generic
-    points: zero for all values, not by chance."""
+@dataclass(frozen=True)
+class Profile:
+    """What a key does for all values, seen at a few generic points."""
+
+    #: Indices (row-major) of the entries that are zero at every generic point.
+    zeros: frozenset[int]
+    #: True when the piece-wise units took both signs at some generic point (they can mix:
+    #: ``max(w^2 + 1, sin x)`` can't).
+    mixable: bool
+
+
+def profile(key: n.Node, function: n.Node, declarations: Declarations, sizes: dict[str, int],
+            rng: random.Random) -> Profile:
+    """The key's structural zeros and whether its piece-wise units can mix, from
+    GENERIC_POINTS points with values in ±GENERIC."""
     zero: set[int] | None = None
+    mixable = False
+    pieces = break_arguments(function, key)
     found = 0
     for attempt in range(4 * GENERIC_POINTS):
         regime = Regime(GENERIC, positive=attempt >= 2 * GENERIC_POINTS)
         values = {name: _generic(v, rng, regime) for name, v in
                   draw(declarations, sizes, rng, regime).items()}
-        result = value(key, Point(sizes, values))
+        point = Point(sizes, values)
+        result = value(key, point)
         if result is None:
             continue
         here = {i for i, v in enumerate(_flat(result)) if _is_zero(v)}
         zero = here if zero is None else zero & here
+        mixable = mixable or len(_signs(pieces, point)) == 2
         found += 1
         if found == GENERIC_POINTS:
             break
-    return frozenset(zero or ())
+    return Profile(frozenset(zero or ()), mixable)
+
+
+def _signs(pieces: list[n.Node], point: Point) -> set[bool]:
+    signs: set[bool] = set()
+    for argument in pieces:
+        result = value(argument, point)
+        if result is not None:
+            signs.update(v > 0 for v in result.data if not _is_zero(v))
+    return signs
 
 
 def _generic(value: Mat, rng: random.Random, regime: Regime) -> Mat:
@@ -160,7 +184,7 @@ def _generic(value: Mat, rng: random.Random, regime: Regime) -> Mat:
 
 
 def rejection(key: n.Node, function: n.Node, point: Point, answer: Mat,
-              structural: frozenset[int]) -> str | None:
+              known: Profile) -> str | None:
     """Why the key's value ``answer`` at ``point`` is not worth asking for, or None."""
     entries = _flat(answer)
     if all(_is_zero(v) for v in entries):
@@ -168,7 +192,7 @@ def rejection(key: n.Node, function: n.Node, point: Point, answer: Mat,
     piecewise = break_arguments(function, key)
     for index, v in enumerate(entries):
         if _is_zero(v):
-            if index not in structural and not piecewise:
+            if index not in known.zeros and not piecewise:
                 return "a key entry is zero at these values only"
         elif _magnitude(v) < SMALLEST:
             return f"a key entry is smaller than {SMALLEST}"
@@ -178,15 +202,7 @@ def rejection(key: n.Node, function: n.Node, point: Point, answer: Mat,
                 return f"a key entry has a numerator or denominator above {LIMIT}"
         elif _magnitude(v) > LIMIT:
             return f"a key entry is larger than {LIMIT}"
-    signs: set[bool] = set()
-    units = 0
-    for argument in piecewise:
-        result = value(argument, point)
-        if result is None:
-            return "a piece-wise argument is undefined"
-        units += len(result.data)
-        signs.update(v > 0 for v in result.data)
-    if units > 1 and len(signs) < 2:
+    if known.mixable and len(_signs(piecewise, point)) < 2:
         return "the piece-wise units are all active or all inactive"
     for node in n.walk(function, key):
         if isinstance(node, n.Apply) and node.func in ("sigma", "tanh"):

@@ -136,7 +136,7 @@ def _instantiate(exercise: Exercise) -> NumericInstance:
     pool = [2, 3] if len(symbols) <= 2 else list(range(2, 2 + len(symbols)))
     sizes = dict(zip(symbols, rng.sample(pool, len(symbols)), strict=True))
     breaks = break_arguments(function, key)
-    structural = informative.structural_zeros(key, declarations, sizes, rng)
+    known = informative.profile(key, function, declarations, sizes, rng)
     reasons: Counter[str] = Counter()
     for regime in informative.regimes(TRIES, SIGNED_TRIES):
         values = informative.draw(declarations, sizes, rng, regime)
@@ -148,7 +148,7 @@ def _instantiate(exercise: Exercise) -> NumericInstance:
         if value is None or not _finite(value):
             reasons["the key is undefined"] += 1
             continue
-        reason = informative.rejection(key, function, point, value, structural)
+        reason = informative.rejection(key, function, point, value, known)
         if reason is None:
             break
         reasons[reason] += 1

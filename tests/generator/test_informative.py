@@ -80,6 +80,14 @@ def test_relu_layers_mix_active_and_inactive_units() -> None:
         _hand_computable(_entries(instance.answer), instance.exact)
 
 
+def test_units_that_can_never_mix_are_not_asked_to() -> None:
+    for seed in range(5):  # w^2 + 1 > sin(x) everywhere: every unit takes the first argument
+        instance = numeric_instance(exercise(
+            "w[n], x[n]", "w", "max(w .^ 2 + 1, sin(x))",
+            "diag(2 step((w .^ 2 + 1) - sin(x)) .* w)", seed=seed, kind="jacobian"))
+        _hand_computable(_entries(instance.answer), instance.exact)
+
+
 def test_a_single_relu_unit_is_active() -> None:
     for seed in range(20):
         instance = numeric_instance(exercise("w[n], x[n], b", "w", "max(0, w^T x + b)",
