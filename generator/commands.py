@@ -53,6 +53,25 @@ Examples:
   matcalc generate --family quadratic --family trace_forms --difficulty 3
   matcalc generate --roster class.csv --layout denominator --form numeric
 
+Two exercises on one sheet are never the same once digits are masked (same
+given, variable and function): if a family at a difficulty can't give as many
+distinct exercises as the sheet needs, the error says how many it can. The
+set records the options that made it (families sorted, difficulty, form,
+count, seed, layout, title, matcalc version): the same options, in any order,
+give the same bytes.
+
+With --form numeric, values are drawn until the key is worth computing by
+hand: never all zeros, every entry 0 for all values or at least 0.01,
+integers or fractions with numerator and denominator at most 1000, relu
+units mixed, sigma and tanh arguments within 3 of 0.
+
+\b
+Rebuilding a set, or one student's variant, from its set.json:
+  matcalc generate --rebuild output/set.json -o output/again.json
+  matcalc generate --rebuild output/set.json --student s123 -o s123.json
+A matcalc of another version rebuilds the set only if it makes the same
+exercises; otherwise it refuses and names the version to use.
+
 The roster is a CSV file: comma, semicolon or tab separated, with a header row
 naming its columns (Student ID, SIS User ID, ID number, SID, id, username; Name,
 First name, Last name; Email) in any order, as spreadsheets and the roster or
@@ -78,16 +97,35 @@ rows without a header.
 @click.option("--title", default="Matrix calculus", show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes for a roster (default: the number of CPUs).")
+@click.option("--rebuild", "rebuild_file", metavar="SET.json",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Make this set again from the options it records (no other set options).")
+@click.option("--student", default=None, metavar="ID",
+              help="With --rebuild: only this student's variant.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("output/set.json"), show_default=True)
-def generate_command(families: tuple[str, ...], difficulty: int | None, form: str, count: int,
-                     seed: int, layout: str, roster: Path | None, title: str,
-                     jobs: int | None, output: Path) -> None:
+@click.pass_context
+def generate_command(ctx: click.Context, families: tuple[str, ...], difficulty: int | None,
+                     form: str, count: int, seed: int, layout: str, roster: Path | None,
+                     title: str, jobs: int | None, rebuild_file: Path | None,
+                     student: str | None, output: Path) -> None:
     from generator.sets import SetOptions
 
-    options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
-                         title)
-    exercise_set = _make(options, roster, jobs)
+    if rebuild_file is not None:
+        given = [f"--{name}" for name in ("family", "difficulty", "form", "count", "seed",
+                                          "layout", "roster", "title")
+                 if ctx.get_parameter_source("families" if name == "family" else name)
+                 == click.core.ParameterSource.COMMANDLINE]
+        if given:
+            raise click.UsageError(f"--rebuild takes the options from {rebuild_file}; "
+                                   f"leave out {', '.join(given)}")
+        exercise_set = _rebuild(rebuild_file, student, jobs)
+    elif student is not None:
+        raise click.UsageError("--student needs --rebuild SET.json")
+    else:
+        options = SetOptions(families, difficulty, form, count, seed,  # type: ignore[arg-type]
+                             layout, title)  # type: ignore[arg-type]
+        exercise_set = _make(options, roster, jobs)
     write_atomically(output, exercise_set.dumps())
     exercises = sum(len(v.exercises) for v in exercise_set.variants)
     click.echo(f"wrote {output}: {len(exercise_set.variants)} variant(s), {exercises} "
@@ -107,6 +145,19 @@ def _make(options: SetOptions, roster: Path | None, jobs: int | None) -> Exercis
                                show_pos=True) if total > 1 else _NoBar() as bar:
             return make_set(options, students, progress=bar.update,
                             jobs=jobs or os.cpu_count() or 1)
+    except (ExerciseSetError, GenerationError) as problem:
+        raise click.ClickException(str(problem)) from None
+
+
+def _rebuild(path: Path, student: str | None, jobs: int | None) -> ExerciseSet:
+    from generator.family import GenerationError
+    from generator.rebuild import rebuild
+
+    try:
+        recorded = ExerciseSet.loads(path.read_text("utf-8"), str(path))
+        return rebuild(recorded, str(path), student, jobs=jobs or os.cpu_count() or 1)
+    except (OSError, UnicodeDecodeError) as problem:
+        raise click.ClickException(f"{path}: {problem}") from None
     except (ExerciseSetError, GenerationError) as problem:
         raise click.ClickException(str(problem)) from None
 

@@ -9,13 +9,15 @@ turns it into an :class:`~grader.exercise_set.Exercise` in the requested layout 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from generator import informative
 from generator.layout import Layout, derivative_shape, transposed
 from grader.errors import MatcalcError
-from grader.evaluation import Point, break_arguments, evaluate, is_exact
+from grader.evaluation import Point, break_arguments, is_exact
 from grader.exercise_set import Exercise, Form
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
@@ -24,6 +26,9 @@ from grader.language.printing import print_ascii, print_latex
 from grader.language.printing.latex import latex_name
 from grader.language.shapes import Shape
 from grader.verdict import Mistake
+
+#: Draws of values tried for a numeric exercise before giving up.
+TRIES = 400
 
 
 class GenerationError(MatcalcError):
@@ -105,7 +110,7 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
     given: str = draft.given
     values: tuple[tuple[str, str], ...] = ()
     if form == "numeric":
-        key, given, values, declarations = _instantiate(key, declarations, rng)
+        key, given, values, declarations = _instantiate(key, function, declarations, rng)
         function = parse(draft.function, declarations)
         mistakes = []  # numbers: any wrong number is wrong; feedback comes from the grader
     import sympy
@@ -162,47 +167,54 @@ def _values_latex(values: tuple[tuple[str, str], ...], declarations: Declaration
     return f" Use ${shown}$."
 
 
-def _instantiate(key: n.Node, declarations: Declarations, rng: random.Random
+def _instantiate(key: n.Node, function: n.Node, declarations: Declarations,
+                 rng: random.Random
                  ) -> tuple[n.Node, str, tuple[tuple[str, str], ...], Declarations]:
-    """A numeric exercise: concrete sizes and small integer values; the key becomes numbers."""
+    """A numeric exercise: concrete sizes and small integer values, redrawn (at most
+    :data:`TRIES` times) until the key is informative and computable by hand
+    (:mod:`generator.informative`); the key becomes numbers."""
     if not is_exact(key):
         raise GenerationError("the numeric form needs a key that is rational at rational points")
     symbols = declarations.dim_symbols
     sizes = dict(zip(symbols, rng.sample([2, 3, 4], len(symbols)), strict=True))
-    breaks = break_arguments(key)
-    for _ in range(100):  # redraw values that put a relu/step/abs argument on its kink
-        values, concrete = _draw_values(declarations, sizes, rng)
-        point = Point(sizes, {name: evaluate(node, Point(sizes, {}), exact=True)
-                              for name, node in values.items()})
-        if not any(v == 0 for argument in breaks
-                   for v in evaluate(argument, point, exact=True).data):
+    breaks = break_arguments(function, key)
+    known = informative.profile(key, function, declarations, sizes, rng)
+    reasons: Counter[str] = Counter()
+    for regime in informative.regimes(TRIES, TRIES // 2):
+        values = informative.draw(declarations, sizes, rng, regime)
+        point = Point(sizes, values)
+        if any(_on_kink(argument, point) for argument in breaks):
+            reasons["a relu/step/abs argument is on its kink"] += 1
+            continue
+        if informative.value(function, point) is None:
+            reasons["the function is undefined there"] += 1
+            continue
+        result = informative.value(key, point)
+        if result is None:
+            reasons["the key is undefined there"] += 1
+            continue
+        reason = informative.rejection(key, function, point, result, known)
+        if reason is None:
             break
+        reasons[reason] += 1
     else:
-        raise GenerationError("no values keep every relu/step/abs argument away from 0")
-    result = evaluate(key, point, exact=True)
+        raise GenerationError(
+            f"no values in {TRIES} draws make an informative key for {print_ascii(key)} "
+            f"(most often: {reasons.most_common(1)[0][0]})")
     number_key = _matrix_node(result.entries()) if not result.is_scalar else \
         _number(result.value)
     numbers = parse(print_ascii(number_key), "")
+    concrete = [(name, Shape.of(values[name].rows, values[name].cols))
+                for name in declarations.names]
     given = Declarations(tuple(concrete))
-    listed = tuple((name, print_ascii(node)) for name, node in sorted(values.items()))
+    listed = tuple((name, print_ascii(_matrix_node(value.entries())))
+                   for name, value in sorted(values.items()))
     return numbers, str(given), listed, given
 
 
-def _draw_values(declarations: Declarations, sizes: dict[str, int], rng: random.Random
-                 ) -> tuple[dict[str, n.Node], list[tuple[str, Shape]]]:
-    """Small nonzero integers; square matrices strictly diagonally dominant (invertible)."""
-    values: dict[str, n.Node] = {}
-    concrete: list[tuple[str, Shape]] = []
-    for name, shape in declarations.entries:
-        rows, cols = shape.rows.evaluate(sizes), shape.cols.evaluate(sizes)
-        entries = [[rng.choice((-1, 1)) * rng.randint(1, 5) for _ in range(cols)]
-                   for _ in range(rows)]
-        if rows == cols and rows > 1:
-            for i in range(rows):
-                entries[i][i] = 6 * rows * (1 if rng.random() < 0.5 else -1) + entries[i][i]
-        values[name] = _matrix_node(entries)
-        concrete.append((name, Shape.of(rows, cols)))
-    return values, concrete
+def _on_kink(argument: n.Node, point: Point) -> bool:
+    value = informative.value(argument, point)
+    return value is None or any(v == 0 for v in value.data)
 
 
 def _number(value: Fraction | int) -> n.Node:

@@ -114,10 +114,17 @@ class ExerciseSet:
     variants: tuple[Variant, ...]
     title: str = "Matrix calculus"
     generator: str = field(default="matcalc")
+    #: The options that made the set, as ``(name, JSON value)`` pairs (the generator reads
+    #: them back to rebuild it); empty for a set written by other means.
+    options: tuple[tuple[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "title": self.title, "seed": self.seed, "layout": self.layout,
-                "generator": self.generator, "variants": [v.to_json() for v in self.variants]}
+        record = {"format": FORMAT, "title": self.title, "seed": self.seed,
+                  "layout": self.layout, "generator": self.generator,
+                  "variants": [v.to_json() for v in self.variants]}
+        if self.options:
+            record["options"] = dict(self.options)
+        return record
 
     def dumps(self) -> str:
         """Deterministic JSON text: the same set gives the same bytes everywhere."""
@@ -145,6 +152,15 @@ class ExerciseSet:
                                         str(variant.get("canvas_id", ""))))
             except (KeyError, TypeError, ValueError) as problem:
                 raise ExerciseSetError(f"{place}: missing or malformed field {problem}") from None
+        options = record.get("options", {})
+        if not isinstance(options, dict):
+            raise ExerciseSetError(f"{where}: options is not an object")
         return ExerciseSet(int(record.get("seed", 0)), str(record.get("layout", "numerator")),
                            tuple(variants), str(record.get("title", "Matrix calculus")),
-                           str(record.get("generator", "matcalc")))
+                           str(record.get("generator", "matcalc")),
+                           tuple(sorted((str(k), _frozen(v)) for k, v in options.items())))
+
+
+def _frozen(value: Any) -> Any:
+    """A JSON value with its lists as tuples, so that a set stays hashable."""
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value

@@ -32,6 +32,7 @@ import io
 import json
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR
 from fractions import Fraction
@@ -39,7 +40,7 @@ from fractions import Fraction
 from lxml import etree
 
 from generator.export.common import Export, ExportError, decimal_text, matcalc_version
-from generator.export.instances import NumericInstance, numeric_instance
+from generator.export.instances import FLOAT_DIGITS, NumericInstance, numeric_instance
 from grader.exercise_set import Exercise, ExerciseSet, Variant
 from grader.numeric import (
     NUMERIC_RELATIVE_TOLERANCE,
@@ -70,6 +71,11 @@ CAP = WHOLE_NUMBER_MARGIN
 DIGITS = 12
 #: Zip entry time (the earliest a zip can hold): the same set gives the same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: The kinds of note an export summarises, one line each with its count.
+CONVERTED_NOTE = ("symbolic or explicit: asked at concrete sizes and values, stated in each "
+                  "question")
+IRRATIONAL_NOTE = ("with irrational answers: the questions hold them to "
+                   f"{FLOAT_DIGITS} significant digits")
 #: Longest quiz title Canvas keeps.
 TITLE_LENGTH = 255
 ANSWER_HINT = (f"Type a number: a whole number exactly, any other as a decimal within "
@@ -96,7 +102,7 @@ def canvas_package(exercise_set: ExerciseSet) -> Export:
     if not exercise_set.variants or not any(v.exercises for v in exercise_set.variants):
         raise ExportError("the set has no exercises to export")
     version = matcalc_version()
-    notes: list[str] = []
+    kinds: Counter[str] = Counter()
     quizzes: list[_Quiz] = []
     single = len(exercise_set.variants) == 1
     for variant in exercise_set.variants:
@@ -104,8 +110,10 @@ def canvas_package(exercise_set: ExerciseSet) -> Export:
         for exercise in variant.exercises:
             instance = numeric_instance(exercise)
             instances.append((exercise, instance))
-            where = "" if single else f"variant {variant.id}: "
-            notes.extend(f"{where}{note}" for note in instance.notes)
+            if instance.converted:
+                kinds[CONVERTED_NOTE] += 1
+            if not instance.exact:
+                kinds[IRRATIONAL_NOTE] += 1
         quizzes.append(_Quiz(_quiz_ident(exercise_set, variant),
                              _quiz_title(exercise_set, variant, single), variant,
                              tuple(instances)))
@@ -126,6 +134,8 @@ def canvas_package(exercise_set: ExerciseSet) -> Export:
     summary = (f"{len(quizzes)} Canvas quiz{'zes' if len(quizzes) != 1 else ''} with "
                f"{questions} questions in all, one per entry of each answer"
                + ("" if single else "; one quiz per variant: assign each to its student"))
+    notes = tuple(f"{count} exercise{'s' if count != 1 else ''} {what}"
+                  for what, count in sorted(kinds.items()))
     return Export(_zip(files), (summary, TOLERANCE_NOTE, *notes))
 
 

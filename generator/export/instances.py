@@ -11,12 +11,14 @@ Rules, so that every export shows the same instance of an exercise:
   the exercise record alone, and the same set gives the same instance everywhere;
 * dim symbols get distinct sizes from 2–3 (from 2 upwards when there are more than two symbols):
   a matrix answer becomes one number per entry, and small sizes keep those few;
-* values are nonzero integers in ±5, square matrices strictly diagonally dominant (so every
-  inverse exists); a point where the function or the key is undefined (log of a negative, a
-  singular matrix) or where a relu/abs/step/max argument sits on its kink is redrawn, after
-  :data:`SIGNED_TRIES` failures from positive values only;
-* values that make an answer entry larger than :data:`MAX_ANSWER` are redrawn (the smallest
-  seen is kept if none is smaller);
+* values are nonzero integers in ±5 (then ±3, ±2, ±1), square matrices unimodular up to a
+  small determinant (so every inverse exists and is small); a point where the function or the
+  key is undefined (log of a negative, a singular matrix) or where a relu/abs/step/max argument
+  sits on its kink is redrawn, after :data:`SIGNED_TRIES` failures from positive values only;
+* values whose key is not informative or not computable by hand are redrawn
+  (:mod:`generator.informative`: no all-zero key, no entry below 0.01 unless structurally
+  zero, no number above 1000, σ/tanh off their flat tails, relu units mixed); after
+  :data:`TRIES` draws the export stops with a message naming the exercise;
 * the key is evaluated exactly (rationals) when every operation in it is rational; otherwise
   (exp, log, sigma, softmax, norms...) in 50-digit arithmetic, kept to :data:`FLOAT_DIGITS`
   significant digits, and the instance is marked inexact.
@@ -27,12 +29,15 @@ Numeric-form exercises already have values and a numeric key: they are used as t
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 
+from generator import informative
 from generator.export.common import ExportError
+from generator.family import GenerationError
 from grader.errors import MatcalcError
 from grader.evaluation import (
     DomainError,
@@ -57,10 +62,6 @@ TRIES = 200
 SIGNED_TRIES = 40
 #: Significant digits kept of an irrational key entry.
 FLOAT_DIGITS = 30
-#: Largest value magnitude drawn for an entry.
-MAX_VALUE = 5
-#: Values are redrawn while an answer entry is larger than this (exp(x^2) at x = 5 is 7e10).
-MAX_ANSWER = 10**6
 
 
 @dataclass(frozen=True)
@@ -135,25 +136,28 @@ def _instantiate(exercise: Exercise) -> NumericInstance:
     pool = [2, 3] if len(symbols) <= 2 else list(range(2, 2 + len(symbols)))
     sizes = dict(zip(symbols, rng.sample(pool, len(symbols)), strict=True))
     breaks = break_arguments(function, key)
-    best: tuple[Fraction, dict[str, Mat], tuple[tuple[Fraction, ...], ...], bool] | None = None
-    for attempt in range(TRIES):
-        values = _draw(declarations, sizes, rng, positive=attempt >= SIGNED_TRIES)
+    known = informative.profile(key, function, declarations, sizes, rng)
+    reasons: Counter[str] = Counter()
+    for regime in informative.regimes(TRIES, SIGNED_TRIES):
+        values = informative.draw(declarations, sizes, rng, regime)
         point = Point(sizes, values)
         if not _defined(function, point) or not _off_kinks(breaks, point):
+            reasons["the function is undefined or on a kink"] += 1
             continue
-        answer, exact = _evaluate_key(key, point)
-        if answer is None:
+        value = _value(key, point)
+        if value is None or not _finite(value):
+            reasons["the key is undefined"] += 1
             continue
-        largest = max(abs(v) for row in answer for v in row)
-        if best is None or largest < best[0]:
-            best = (largest, values, answer, exact)
-        if largest <= MAX_ANSWER:
+        reason = informative.rejection(key, function, point, value, known)
+        if reason is None:
             break
-    if best is None:
-        raise ExportError(
-            f"exercise {exercise.id} ({exercise.family}): no small integer values found where "
-            f"{exercise.answer} is defined")
-    _, values, answer, exact = best
+        reasons[reason] += 1
+    else:
+        raise GenerationError(
+            f"no values in {TRIES} draws make an informative key for {exercise.answer} "
+            f"(most often: {reasons.most_common(1)[0][0]})")
+    answer, exact = _evaluate_key(key, point)
+    assert answer is not None  # the key has a value at the point: it was just evaluated
     texts = tuple((name, _matrix_text(values[name])) for name in declarations.names)
     shown = tuple((latex_name(name, bold=_is_vector(declarations, name)),
                    print_latex(parse(text, ""))) for name, text in texts)
@@ -167,25 +171,6 @@ def _instantiate(exercise: Exercise) -> NumericInstance:
         note += f"; its answer is irrational there and is given to {FLOAT_DIGITS} digits"
     return NumericInstance(exercise.id, tuple(sizes.items()), texts, shown, prompt, answer,
                            exact, converted=True, notes=(note,))
-
-
-def _draw(declarations: Declarations, sizes: dict[str, int], rng: random.Random, *,
-          positive: bool) -> dict[str, Mat]:
-    values: dict[str, Mat] = {}
-    for name, shape in declarations.entries:
-        rows, cols = shape.rows.evaluate(sizes), shape.cols.evaluate(sizes)
-        entries = [[_entry(rng, positive) for _ in range(cols)] for _ in range(rows)]
-        if rows == cols and rows > 1:
-            for i in range(rows):  # strictly diagonally dominant: invertible
-                sign = 1 if positive or rng.random() < 0.5 else -1
-                entries[i][i] = sign * (MAX_VALUE * rows + abs(entries[i][i]))
-        values[name] = Mat(rows, cols, tuple(v for row in entries for v in row))
-    return values
-
-
-def _entry(rng: random.Random, positive: bool) -> int:
-    magnitude = rng.randint(1, MAX_VALUE)
-    return magnitude if positive or rng.random() < 0.5 else -magnitude
 
 
 def _defined(function: n.Node, point: Point) -> bool:
@@ -210,6 +195,10 @@ def _value(tree: n.Node, point: Point) -> Mat | None:
         return evaluate(tree, point, exact=False, digits=working_digits(tree))
     except (DomainError, ZeroDivisionError, ValueError, OverflowError):
         return None
+
+
+def _finite(value: Mat) -> bool:
+    return all(not isinstance(v, mpmath.mpf) or mpmath.isfinite(v) for v in value.data)
 
 
 def _evaluate_key(key: n.Node, point: Point

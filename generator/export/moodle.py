@@ -19,8 +19,10 @@ that family's questions from every variant of the set.
   question states the values, and the answer is evaluated exactly where it is rational.
 
 Every question records where it came from (exercise and variant id, seeds, family, difficulty,
-matcalc version) in its ``idnumber``, its tags and a JSON comment at the top of its text, so it
-can be rebuilt.  The same set always gives the same bytes.
+matcalc version) in its ``idnumber`` and tags, and all but the variant id in a JSON comment at
+the top of its text, so it can be rebuilt.  Question text never names the student or their id:
+a question drawn at random from a family's category is seen by the whole class.  The same set
+always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ def _record(exercise_set: ExerciseSet, variant: Variant, exercise: Exercise,
             instance: NumericInstance | None) -> dict[str, Any]:
     record: dict[str, Any] = {
         "format": "matcalc-moodle/1", "matcalc": matcalc_version(), "set_seed": exercise_set.seed,
-        "variant": variant.id, "variant_seed": variant.seed, "exercise": exercise.id,
+        "variant_seed": variant.seed, "exercise": exercise.id,
         "seed": exercise.seed, "family": exercise.family, "difficulty": exercise.difficulty,
         "form": exercise.form, "layout": exercise.layout,
     }
@@ -376,9 +378,10 @@ def _castext_safe(text: str) -> str:
 
 
 def _context(exercise_set: ExerciseSet, variant: Variant) -> str:
-    who = variant.id if not variant.name else f"{variant.name} ({variant.id})"
-    return (f'<p class="matcalc-context"><em>{_user_span(exercise_set.title)}</em> · '
-            f"{_user_span(who)}</p>")
+    """The set's title.  Never the student's name or id: a question drawn at random from its
+    family's category is seen by classmates (the question's name, idnumber and tags, which
+    only teachers see, say whose variant it is)."""
+    return f'<p class="matcalc-context"><em>{_user_span(exercise_set.title)}</em></p>'
 
 
 def _steps_html(exercise: Exercise) -> str:
