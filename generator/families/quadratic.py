@@ -20,7 +20,15 @@ from __future__ import annotations
 
 import random
 
-from generator.families.writing import MATRICES, VECTORS, names, symbol, tex, times
+from generator.families.writing import (
+    MATRICES,
+    VECTORS,
+    gradient_steps,
+    names,
+    symbol,
+    tex,
+    times,
+)
 from generator.family import Draft, Family
 from grader.exercise_set import Form
 from grader.verdict import Mistake
@@ -47,16 +55,6 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     return _hessian(rng.choice(("linear", "two", "ridge", "residual")), x, a, m, b, c)
 
 
-def _gradient_steps(given: str, x: str, opening: tuple[str, ...], row: str, column: str
-                    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The same derivation ending in each layout's form of the result."""
-    bx = symbol(x, given)
-    return ((*opening, rf"In numerator layout the derivative of a scalar by ${bx}$ is a row: "
-             rf"$\partial f/\partial {bx} = {tex(row, given)}$."),
-            (*opening, rf"In denominator layout the gradient is a column, like ${bx}$: "
-             rf"$\partial f/\partial {bx} = {tex(column, given)}$."))
-
-
 def _plain(variant: str, x: str, a: str, c: int) -> Draft:
     given = f"{x}[n], {a}[n,n]"
     function = {"plain": f"{x}^T {a} {x}", "product": f"({a} {x})^T {x}",
@@ -76,7 +74,7 @@ def _plain(variant: str, x: str, a: str, c: int) -> Draft:
                rf"by the product rule each ${x}_k$ appears in two places, giving "
                rf"$\partial({bx}^{{\top}}{a}{bx})/\partial {x}_k = ({a}{bx})_k + "
                rf"({a}^{{\top}}{bx})_k$.",)
-    steps, denominator = _gradient_steps(given, x, opening, row, column)
+    steps, denominator = gradient_steps(given, x, opening, row, column)
     return Draft(
         given, x, function, row, "gradient", steps,
         (Mistake(times(2 * k, f"{x}^T {a}"), "assumed_symmetric",
@@ -103,7 +101,7 @@ def _linear(x: str, a: str, b: str, c: int, *, sign: str, flipped: bool, constan
         rf"${x}_k$ appears twice in $\sum_{{i,j}} {x}_i {a}_{{ij}} {x}_j$); the linear term "
         rf"$\sum_i {b}_i {x}_i$ gives ${sign if sign == '-' else ''}{bb}^{{\top}}$ as a row"
         + (rf" (${bx}^{{\top}}{bb} = {bb}^{{\top}}{bx}$, a dot product)." if flipped else "."))
-    steps, denominator = _gradient_steps(given, x, opening, row, column)
+    steps, denominator = gradient_steps(given, x, opening, row, column)
     other = "+" if sign == "-" else "-"
     return Draft(
         given, x, function, row, "gradient", steps,
@@ -152,7 +150,7 @@ def _two_matrices(variant: str, x: str, a: str, m: str, c: int) -> Draft:
                             "K = A + cB is not symmetric: use K + K^T, not 2K."),
                     Mistake(f"{x}^T ({a} + {a}^T {s} {m} {s} {m}^T)", "dropped_coefficient",
                             f"The factor {c} on {m} stays."))
-    steps, denominator = _gradient_steps(given, x, opening, row, column)
+    steps, denominator = gradient_steps(given, x, opening, row, column)
     return Draft(given, x, function, row, "gradient", steps,
                  (*mistakes, Mistake(column, "layout", _ROW)), denominator)
 
@@ -184,7 +182,7 @@ def _mahalanobis(x: str, mu: str, s: str, *, by_mean: bool, reversed_: bool, inv
                rf"$\mathbf{{d}}^{{\top}}({tw} + {tex(wt, given)})\,d\mathbf{{d}}$; the chain "
                rf"rule puts $d\mathbf{{d}} = {'' if plus else '-'}d{bw}$"
                + (rf", and the constant factor ${front_tex}$ stays." if scale else "."))
-    steps, denominator = _gradient_steps(given, wrt, opening, row, column)
+    steps, denominator = gradient_steps(given, wrt, opening, row, column)
     flip = "" if negative else "-"
     return Draft(
         given, wrt, function, row, "gradient", steps,

@@ -41,3 +41,14 @@ def symbol(name: str, given: str) -> str:
     """A declared name as LaTeX: bold for a vector."""
     shape = parse_declarations(given).shape_of(name)
     return latex_name(name, bold=shape is not None and shape.is_vector)
+
+
+def gradient_steps(given: str, x: str, opening: tuple[str, ...], row: str, column: str
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The same derivation ending in each layout's form of a scalar's derivative by the vector
+    ``x``: (numerator steps, denominator steps)."""
+    bx = symbol(x, given)
+    return ((*opening, rf"In numerator layout the derivative of a scalar by ${bx}$ is a row: "
+             rf"$\partial f/\partial {bx} = {tex(row, given)}$."),
+            (*opening, rf"In denominator layout the gradient is a column, like ${bx}$: "
+             rf"$\partial f/\partial {bx} = {tex(column, given)}$."))
