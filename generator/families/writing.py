@@ -4,12 +4,16 @@ key exactly as the answer key prints it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
+import re
 
+from generator.family import Draft
 from grader.language.parser import parse, parse_declarations
 from grader.language.printing import print_latex
 from grader.language.printing.latex import latex_name
+from grader.verdict import Mistake
 
 #: Natural names: column vectors, square or rectangular matrices.
 VECTORS = ("x", "y", "z", "u", "v")
@@ -52,3 +56,46 @@ def gradient_steps(given: str, x: str, opening: tuple[str, ...], row: str, colum
              rf"$\partial f/\partial {bx} = {tex(row, given)}$."),
             (*opening, rf"In denominator layout the gradient is a column, like ${bx}$: "
              rf"$\partial f/\partial {bx} = {tex(column, given)}$."))
+
+
+def jacobian_steps(given: str, x: str, opening: tuple[str, ...], numerator: str,
+                   denominator: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The same derivation ending in each layout's form of a vector's derivative by ``x``."""
+    bx = symbol(x, given)
+    return ((*opening, r"In numerator layout row $i$ of the Jacobian is the derivative of "
+             rf"$f_i$: $\partial\mathbf{{f}}/\partial {bx} = {tex(numerator, given)}$."),
+            (*opening, r"In denominator layout column $i$ holds the gradient of $f_i$ (one row "
+             rf"per entry of ${bx}$): $\partial\mathbf{{f}}/\partial {bx} = "
+             rf"{tex(denominator, given)}$."))
+
+
+def matrix_steps(given: str, x: str, opening: tuple[str, ...], numerator: str,
+                 denominator: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The same derivation ending in each layout's form of a scalar's derivative by the matrix
+    ``x``, from the matrix of the partial derivatives ∂f/∂x_ij."""
+    return ((*opening, rf"Numerator layout puts $\partial f/\partial {x}_{{ij}}$ at position "
+             rf"$(j, i)$, so the result has the shape of ${x}^{{\top}}$: "
+             rf"$\partial f/\partial {x} = {tex(numerator, given)}$."),
+            (*opening, rf"Denominator layout puts $\partial f/\partial {x}_{{ij}}$ at position "
+             rf"$(i, j)$, so the result has the shape of ${x}$: "
+             rf"$\partial f/\partial {x} = {tex(denominator, given)}$."))
+
+
+def renamed(draft: Draft, mapping: dict[str, str]) -> Draft:
+    """``draft`` with declared names replaced (``{"x": "z"}``) in every text, steps and feedback
+    included.  A name is replaced where it stands alone: not inside a longer name or a LaTeX
+    command, so only names that never occur as words of the prose may be mapped."""
+    mapping = {old: new for old, new in mapping.items() if old != new}
+    if not mapping:
+        return draft
+    pattern = re.compile(r"(?<![A-Za-z\\])(" + "|".join(map(re.escape, mapping))
+                         + r")(?![A-Za-z])")
+
+    def sub(text: str) -> str:
+        return pattern.sub(lambda m: mapping[m.group(1)], text)
+
+    return dataclasses.replace(
+        draft, given=sub(draft.given), wrt=sub(draft.wrt), function=sub(draft.function),
+        answer=sub(draft.answer), steps=tuple(map(sub, draft.steps)),
+        denominator_steps=tuple(map(sub, draft.denominator_steps)),
+        mistakes=tuple(Mistake(sub(m.answer), m.note, sub(m.feedback)) for m in draft.mistakes))
