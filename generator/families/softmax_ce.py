@@ -41,7 +41,9 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     else:
         made = rng.choice([_ce_by_weights, _ce_by_input, _softmax_layer, _logistic_data])(rng)
     return renamed(made, {"z": rng.choice(("z", "u")), "x": rng.choice(("x", "h")),
-                          "w": rng.choice(("w", "v")), "W": rng.choice(("W", "M"))})
+                          "w": rng.choice(("w", "v")), "W": rng.choice(("W", "M")),
+                          # the labels y or t (t is taken at difficulty 3, by the BCE target)
+                          "y": rng.choice(("y", "t")) if difficulty == 4 else "y"})
 
 
 def _softmax_jacobian(rng: random.Random) -> Draft:
