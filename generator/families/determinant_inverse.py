@@ -1,6 +1,6 @@
-"""Determinant and inverse (Matrix Cookbook §2.1–2.2; identity bank: det X → det(X)X⁻ᵀ,
-log|det X| → X⁻ᵀ, tr(AX⁻¹B) → −(X⁻¹BAX⁻¹)ᵀ, aᵀX⁻¹b → −X⁻ᵀabᵀX⁻ᵀ, d(X⁻¹)/dt = −X⁻¹(dX/dt)X⁻¹;
-row 11).
+"""Determinant and inverse (Matrix Cookbook §2.1–2.2: eq. (49) det X → det(X)X⁻ᵀ, eq. (57)
+log|det X| → X⁻ᵀ, eq. (63) tr(AX⁻¹B) → −(X⁻¹BAX⁻¹)ᵀ, eq. (61) aᵀX⁻¹b → −X⁻ᵀabᵀX⁻ᵀ, eq. (40)
+d(X⁻¹) = −X⁻¹(dX)X⁻¹).  The matrix variable is named X, Y or S.
 
 The Cookbook's gradients G have the shape of X; numerator layout (asked here) is their transpose,
 so det X → det(X)X⁻¹, log det X → X⁻¹, tr(AX⁻¹B) → −X⁻¹BAX⁻¹, aᵀX⁻¹b → −X⁻¹baᵀX⁻¹.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
 from grader.exercise_set import Form
 from grader.verdict import Mistake
@@ -49,6 +50,10 @@ def _log_det(argument: str, numeric: bool) -> str:
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    return renamed(_draft(rng, difficulty, form), {"X": rng.choice(("X", "Y", "S"))})
+
+
+def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     numeric = form == "numeric"
     c = rng.randint(1, 5)
     if difficulty == 3:
@@ -215,7 +220,8 @@ def _det_tr_axi(d: int) -> Draft:
 FAMILY = Family(
     name="determinant_inverse",
     title="Determinant and inverse",
-    source="Matrix Cookbook §2.1–2.2; identities.md §2 (det, log det, inverse); §5 row 11",
+    source="Matrix Cookbook §2.1–2.2, eqs. (40), (49), (57), (61), (63) (inverse, det, "
+           "log det, aᵀX⁻¹b, tr(AX⁻¹B))",
     difficulties=(3, 4, 5),
     forms=("symbolic", "numeric"),
     draft=draft,

@@ -84,15 +84,25 @@ def matrix_steps(given: str, x: str, opening: tuple[str, ...], numerator: str,
 def renamed(draft: Draft, mapping: dict[str, str]) -> Draft:
     """``draft`` with declared names replaced (``{"x": "z"}``) in every text, steps and feedback
     included.  A name is replaced where it stands alone: not inside a longer name or a LaTeX
-    command, so only names that never occur as words of the prose may be mapped."""
+    command, so only names that never occur as words of the prose may be mapped (a lone capital
+    also inside products like AX)."""
     mapping = {old: new for old, new in mapping.items() if old != new}
     if not mapping:
         return draft
-    pattern = re.compile(r"(?<![A-Za-z\\])(" + "|".join(map(re.escape, mapping))
-                         + r")(?![A-Za-z])")
+    # A capital matrix name also stands in products written without spaces (AX, dX), but never
+    # before a lower-case letter (a word) or after a backslash (a command).
+    capitals = [name for name in mapping if len(name) == 1 and name.isupper()]
+    others = [name for name in mapping if name not in capitals]
+    alternatives = []
+    if others:
+        alternatives.append(r"(?<![A-Za-z\\])(?:" + "|".join(map(re.escape, others))
+                            + r")(?![A-Za-z])")
+    if capitals:
+        alternatives.append(r"(?<!\\)[" + "".join(capitals) + r"](?![a-z])")
+    pattern = re.compile("|".join(alternatives))
 
     def sub(text: str) -> str:
-        return pattern.sub(lambda m: mapping[m.group(1)], text)
+        return pattern.sub(lambda m: mapping[m.group(0)], text)
 
     return dataclasses.replace(
         draft, given=sub(draft.given), wrt=sub(draft.wrt), function=sub(draft.function),
