@@ -1,4 +1,6 @@
-"""Trace forms (Matrix Cookbook §2.5; identity bank: tr(AX) → Aᵀ, tr(AXB) → AᵀBᵀ, …; row 10).
+"""Trace forms (Matrix Cookbook §2.5: eqs. (101) tr(XA) → Aᵀ, (102) tr(AXB) → AᵀBᵀ, (104)
+tr(XᵀA) → A; §2.5.2 for tr(XᵀBX) → BX + BᵀX and the power rule for tr(Xᵏ); eqs. (70)–(71)
+for aᵀXb and aᵀXᵀb).  The matrix variable is named X, Y or W.
 
 The Cookbook's gradients G have the shape of X (p×q); this family asks for numerator layout, where
 ∂f/∂X is the q×p transpose Gᵀ: tr(AX) → A, tr(XᵀA) → Aᵀ, tr(AXB) → BA, tr(XᵀAX) → Xᵀ(A+Aᵀ),
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import random
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
 from grader.exercise_set import Form
 from grader.verdict import Mistake
@@ -45,6 +48,10 @@ def _power_t(k: int) -> str:
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    return renamed(_draft(rng, difficulty, form), {"X": rng.choice(("X", "Y", "W"))})
+
+
+def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     c = rng.randint(1, 5)
     if difficulty == 2:
         variant = rng.choice(("tr_AX", "tr_XtA", "aXb", "aXtb"))
@@ -242,7 +249,8 @@ def _sum_xk_axb(k: int, d: int) -> Draft:
 FAMILY = Family(
     name="trace_forms",
     title="Trace forms",
-    source="Matrix Cookbook §2.5; identities.md §2 (scalar by matrix); §5 row 10",
+    source="Matrix Cookbook §2.5, eqs. (101), (102), (104), §2.5.2 (second order); "
+           "eqs. (70)–(71) (aᵀXb, aᵀXᵀb)",
     difficulties=(2, 3, 4),
     forms=("symbolic", "numeric"),
     draft=draft,
