@@ -15,15 +15,22 @@ matrices, where the order of A and B can go wrong.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from generator.families.writing import renamed
 from generator.family import Draft, Family
+from generator.layout import transposed
 from grader.exercise_set import Form
+from grader.language.parser import parse, parse_declarations
+from grader.language.printing import print_latex
 from grader.verdict import Mistake
 
 _NUMERATOR = (r"For a scalar $f$ and $X \in \mathbb{R}^{p\times q}$, numerator layout puts "
               r"$\partial f/\partial X_{ij}$ at position $(j, i)$: the $q\times p$ transpose of "
               r"the Cookbook's gradient $G$ (which has the shape of $X$).")
+_DENOMINATOR = (r"For a scalar $f$ and $X \in \mathbb{R}^{p\times q}$, denominator layout puts "
+                r"$\partial f/\partial X_{ij}$ at position $(i, j)$: the Cookbook's gradient "
+                r"$G$ itself, $p\times q$ like $X$.")
 _LAYOUT = ("That is the Cookbook's gradient (the shape of X): numerator layout asks for its "
            "transpose.")
 
@@ -48,7 +55,19 @@ def _power_t(k: int) -> str:
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
-    return renamed(_draft(rng, difficulty, form), {"X": rng.choice(("X", "Y", "W"))})
+    return renamed(_in_layouts(_draft(rng, difficulty, form)), {"X": rng.choice(("X", "Y", "W"))})
+
+
+def _in_layouts(draft: Draft) -> Draft:
+    """The last step read off in denominator layout too: the Cookbook's G itself."""
+    *body, last = draft.steps
+    if _NUMERATOR not in last:
+        return draft
+    given = parse_declarations(draft.given)
+    column = print_latex(transposed(parse(draft.answer, given)))
+    head = last[:last.index(_NUMERATOR)]
+    return replace(draft, denominator_steps=(
+        *body, f"{head}{_DENOMINATOR} Here that is ${column}$."))
 
 
 def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
