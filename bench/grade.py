@@ -1,11 +1,12 @@
 """Benchmark of ``grader.check`` against SymPy; run by hand: ``.venv/bin/python bench/grade.py``.
 
 The corpus (``bench/grade_corpus.py``) holds (given, expected, answer, label) pairs built from
-the identity bank of ``identities.md`` §2: each identity's key, the right answer in several
-written forms (ASCII, LaTeX, factored, distributed) and typical wrong answers, plus traps
-(``sin(pi a)`` vs ``0``, ``abs(a)`` vs ``a``, ``max(0, z)`` vs ``z``, ``a + 10^-20`` vs ``a``,
-``2 A x`` vs ``(A + A^T) x``, σ' written with ``exp``, the softmax Jacobian written out,
-det/inverse, trace, log det, norms, answers defined on a smaller domain than the key).
+the standard identities (Matrix Cookbook §2, Parr & Howard §4–6): each identity's key, the right
+answer in several written forms (ASCII, LaTeX, factored, distributed) and typical wrong answers,
+plus traps (``sin(pi a)`` vs ``0``, ``abs(a)`` vs ``a``, ``max(0, z)`` vs ``z``,
+``a + 10^-20`` vs ``a``, ``2 A x`` vs ``(A + A^T) x``, σ' written with ``exp``, the softmax
+Jacobian written out, det/inverse, trace, log det, norms, answers defined on a smaller domain than
+the key).
 
 Before anything is timed, every hand label is checked independently with NumPy, by a small
 evaluator of the typed tree written in this file (not ``grader.evaluation``): both sides at 3

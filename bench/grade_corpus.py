@@ -1,4 +1,5 @@
-"""The corpus of ``bench/grade.py``: identities of ``identities.md`` §2, answered right and wrong.
+"""The corpus of ``bench/grade.py``: identities of the Matrix Cookbook §2 and Parr & Howard §4–6,
+answered right and wrong.
 
 Each :class:`Family` is one identity: the declarations (``given``), the key, answers written by hand
 in the ``right`` and ``wrong`` lists (the hand labels), and, where the identity is a derivative, the

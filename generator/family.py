@@ -2,7 +2,8 @@
 
 A family writes a :class:`Draft` in numerator layout (Parr & Howard's): the function, the known
 answer written by hand from the identities (never derived by SymPy, whose matrix ``diff`` is
-silently wrong on several of them), the worked steps and the typical mistakes.  :func:`build`
+silently wrong on several of them), the worked steps (in each layout, so that a denominator-layout
+solution is worked in that layout) and the typical mistakes.  :func:`build`
 turns it into an :class:`~grader.exercise_set.Exercise` in the requested layout and form.
 """
 
@@ -46,13 +47,17 @@ class Draft:
     kind: str
     steps: tuple[str, ...]
     mistakes: tuple[Mistake, ...] = ()
+    #: The worked solution in denominator layout, where it differs from ``steps``; empty for a
+    #: Hessian (the same in both layouts) or a draft that only says the result is transposed.
+    denominator_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Family:
     name: str
     title: str
-    #: Where the mathematics comes from (paper section, identity bank row).
+    #: Where the mathematics comes from: public references (paper sections, Matrix Cookbook
+    #: equation numbers).
     source: str
     difficulties: tuple[int, ...]
     forms: tuple[Form, ...]
@@ -106,7 +111,11 @@ def build(family: Family, seed: int, difficulty: int, form: Form, layout: Layout
         numerator_shape = key.typed_shape
         key = transposed(key)
         mistakes = [_in_denominator(m, declarations, numerator_shape) for m in mistakes]
-        steps.append(f"In denominator layout the result is the transpose: ${print_latex(key)}$.")
+        if draft.denominator_steps:
+            steps = list(draft.denominator_steps)
+        else:
+            steps.append(f"In denominator layout the result is the transpose: "
+                         f"${print_latex(key)}$.")
     given: str = draft.given
     values: tuple[tuple[str, str], ...] = ()
     if form == "numeric":
@@ -151,7 +160,25 @@ def _prompt(function: n.Node, draft: Draft, layout: Layout, declarations: Declar
         return (f"Find the Hessian $\\nabla^2 f$ with respect to ${variable}$ of $f = {f}$.")
     what = {"gradient": "gradient", "jacobian": "Jacobian"}.get(draft.kind, "derivative")
     return (f"Find the {what} $\\partial f / \\partial {variable}$ of $f = {f}$ "
-            f"({layout} layout).")
+            f"({layout} layout)."
+            + (_convention(function.typed_shape, names[0], layout, declarations)
+               if len(names) == 1 else ""))
+
+
+def _convention(function: Shape, variable: str, layout: Layout,
+                declarations: Declarations) -> str:
+    """The convention a derivative by a matrix relies on, stated on the sheet: the shape of a
+    scalar's derivative, and vec (column stacking) for a matrix function."""
+    shape = declarations.shape_of(variable)
+    if shape is None or shape.is_vector or shape.is_scalar:
+        return ""
+    x = latex_name(variable, bold=False)
+    if function.is_scalar:
+        like = f"${x}^{{\\top}}$" if layout == "numerator" else f"${x}$"
+        return f" In {layout} layout $\\partial f/\\partial {x}$ has the shape of {like}."
+    return (f" Here $\\partial f/\\partial {x}$ means $\\partial\\operatorname{{vec}}(f)/"
+            f"\\partial\\operatorname{{vec}}({x})$, where $\\operatorname{{vec}}$ stacks the "
+            f"columns of a matrix into one column (column-major order).")
 
 
 def _is_vector(declarations: Declarations, name: str) -> bool:

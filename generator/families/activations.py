@@ -1,13 +1,15 @@
-"""Element-wise activations (Parr & Howard §5; identities.md §2 and §5 row 12).
+"""Element-wise activations (Parr & Howard §4.2 "Derivatives of vector element-wise binary
+operators" for the diagonal Jacobian, §4.5.3 for the vector chain rule, §5 for the neuron).
 
 An activation f applied element-wise has the diagonal Jacobian diag(f′(z)); through an affine
 layer the vector chain rule gives ∂f(W x + b)/∂x = diag(f′(W x + b)) W (numerator layout: the
 outer Jacobian on the left).  f ∈ {σ, tanh, ReLU, exp, softplus = log(1 + exp(z))}, with
 σ′ = σ(1 − σ), tanh′ = 1 − tanh², ReLU′ = step, exp′ = exp, softplus′ = σ.
 
-Difficulty 2: f(z) by z.
-Difficulty 3: f(W x + b) by x (diag(f′) W) or by b (diag(f′)).
+Difficulty 2: f(z), f(z + a) or f(z − a) by z.
+Difficulty 3: f(W x + b), f(b + W x), f(W x − b) or f(W x) by x (diag(f′) W), or by b (±diag(f′)).
 Difficulty 4: a second layer: V f(W x + b) or uᵀ f(W x + b) by x.
+Names come from the family's set (z, x, u or h for the argument; x or v and W, M or A in a layer).
 
 Only ReLU has a rational key, so the numeric form always uses ReLU.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
 from grader.exercise_set import Form
 from grader.language.parser import parse
@@ -54,7 +57,7 @@ _ACTIVATIONS = (
     _Activation("exp", "exp({a})", "exp({a})", r"$\exp'(z) = \exp(z)$",
                 None, "", ""),
     _Activation("softplus", "log(1 + exp({a}))", "sigma({a})",
-                r"$\frac{d}{dz}\log(1 + e^{z}) = \frac{e^{z}}{1 + e^{z}} = \sigma(z)$",
+                r"$\bigl(\log(1 + e^{z})\bigr)' = \frac{e^{z}}{1 + e^{z}} = \sigma(z)$",
                 "1 ./ (1 + exp({a}))", "missing_inner_derivative",
                 "The chain rule through log(1 + exp(z)) multiplies 1/(1 + exp(z)) by exp(z), "
                 "giving sigma(z)."),
@@ -85,40 +88,51 @@ def _wrong(act: _Activation, argument: str, wrap: str) -> list[Mistake]:
                     act.wrong_feedback)]
 
 
-def _single(act: _Activation) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
-    """Difficulty 2: f(z) by z."""
-    given = "z[n]"
-    derivative = act.derivative.format(a="z")
+def _single(rng: random.Random, act: _Activation
+            ) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
+    """Difficulty 2: f(z), f(z + a) or f(z - a) by z."""
+    argument = rng.choice(("z", "z + a", "z - a"))
+    given = "z[n]" if argument == "z" else "z[n], a[n]"
+    derivative = act.derivative.format(a=argument)
     key = f"diag({derivative})"
     steps = (
-        r"Element-wise diagonal condition: $f_i$ depends only on $z_i$, so the Jacobian is "
-        r"$\operatorname{diag}(f'(z_i))$, an $n \times n$ matrix.",
+        r"Element-wise diagonal condition: $f_i$ depends only on $z_i$"
+        + ("" if argument == "z" else rf" (through ${_tex(argument, given)}$ entry $i$, at "
+           r"rate 1)")
+        + r", so the Jacobian is the $n \times n$ matrix with $f'$ of entry $i$ of the "
+        r"argument on its diagonal.",
         f"Scalar rule: {act.rule}.",
-        rf"So $\partial\mathbf{{f}}/\partial\mathbf{{z}} = {_tex(key, given)}$.",
+        rf"So $\partial\mathbf{{f}}/\partial\mathbf{{z}} = {_tex(key, given)}$, a diagonal "
+        r"matrix and so the same in both layouts.",
     )
-    mistakes = [_like(_VECTOR, derivative), *_wrong(act, "z", "{d}")]
-    return given, "z", act.function.format(a="z"), key, steps, mistakes
+    mistakes = [_like(_VECTOR, derivative), *_wrong(act, argument, "{d}")]
+    return given, "z", act.function.format(a=argument), key, steps, mistakes
 
 
 def _layer(rng: random.Random, act: _Activation
            ) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
     """Difficulty 3: f(W x + b) by x or by b."""
-    given = "x[n], W[m,n], b[m]"
-    inner = "W x + b"
+    inner = rng.choice(("W x + b", "b + W x", "W x - b", "W x"))
+    given = "x[n], W[m,n]" + ("" if inner == "W x" else ", b[m]")
     diag = f"diag({act.derivative.format(a=inner)})"
     function = act.function.format(a=inner)
-    first = (r"Let $\mathbf{z} = W\mathbf{x} + \mathbf{b}$; element-wise, "
+    first = (rf"Let $\mathbf{{z}} = {_tex(inner, given)}$; element-wise, "
              r"$\partial\mathbf{f}/\partial\mathbf{z} = \operatorname{diag}(f'(\mathbf{z}))$, "
              rf"with {act.rule}.")
     steps: tuple[str, ...]
-    if rng.random() < 0.3:
+    if inner != "W x" and rng.random() < 0.3:
+        minus = "-" if inner == "W x - b" else ""
         steps = (
             first,
-            r"$\partial\mathbf{z}/\partial\mathbf{b} = I$, so by the vector chain rule "
-            rf"$\partial\mathbf{{f}}/\partial\mathbf{{b}} = {_tex(diag, given)}$.",
+            rf"$\partial\mathbf{{z}}/\partial\mathbf{{b}} = {minus}I$, so by the vector chain "
+            rf"rule $\partial\mathbf{{f}}/\partial\mathbf{{b}} = {_tex(minus + diag, given)}$, "
+            r"a diagonal matrix and so the same in both layouts.",
         )
-        mistakes = [_like(_VECTOR, act.derivative.format(a=inner)), *_wrong(act, inner, "{d}")]
-        return given, "b", function, diag, steps, mistakes
+        mistakes = [_like(_VECTOR, minus + act.derivative.format(a=inner)),
+                    *(_wrong(act, inner, minus + "{d}")),
+                    *((Mistake(diag, "sign", "b enters with a minus sign: dz/db = -I."),)
+                      if minus else ())]
+        return given, "b", function, minus + diag, steps, mistakes
     key = f"{diag} W"
     steps = (
         first,
@@ -179,20 +193,23 @@ def _tex(text: str, given: str) -> str:
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     act = _RELU if form == "numeric" else rng.choice(_ACTIVATIONS)
     if difficulty == 2:
-        given, wrt, function, answer, steps, mistakes = _single(act)
+        given, wrt, function, answer, steps, mistakes = _single(rng, act)
     elif difficulty == 3:
         given, wrt, function, answer, steps, mistakes = _layer(rng, act)
     else:
         given, wrt, function, answer, steps, mistakes = _two_layers(rng, act)
     kind = "gradient" if function.startswith("u^T") else "jacobian"
-    return Draft(given, wrt, function, answer, kind, steps, tuple(mistakes))
+    made = Draft(given, wrt, function, answer, kind, steps, tuple(mistakes))
+    if difficulty == 2:
+        return renamed(made, {"z": rng.choice(("z", "x", "u", "h"))})
+    return renamed(made, {"x": rng.choice(("x", "v")), "W": rng.choice(("W", "M", "A"))})
 
 
 FAMILY = Family(
     name="activations",
     title="Element-wise activations",
-    source="Parr & Howard §5 (the gradient of neuron activation); identities.md §2 "
-           "(σ, tanh, ReLU Jacobians, tanh(Wx + b)); §5 row 12",
+    source="Parr & Howard §4.2 (element-wise diagonal condition), §4.5.3 (vector chain rule), "
+           "§5 (the gradient of neuron activation)",
     difficulties=(2, 3, 4),
     forms=("symbolic", "numeric"),
     draft=draft,

@@ -1,4 +1,5 @@
-"""The chain rules (Parr & Howard §4.5; row 6 of the families).
+"""The chain rules (Parr & Howard §4.5 "The Chain Rules": §4.5.1 single-variable, §4.5.2
+single-variable total-derivative, §4.5.3 vector chain rule).
 
 Explicit form (scalars, with respect to x):
 1. single-variable chain rule, g(a xᵖ) for g ∈ {sin, cos, exp} and ln(a xᵖ + c):
@@ -24,6 +25,7 @@ from __future__ import annotations
 import random
 
 from generator.families.scalar_rules import paren, plus, prod
+from generator.families.writing import renamed
 from generator.family import Draft, Family
 from grader.exercise_set import Form
 from grader.language.parser import parse
@@ -111,10 +113,9 @@ def _single(rng: random.Random) -> Draft:
 
 def _total(rng: random.Random) -> Draft:
     choice = rng.choice(("sum", "outer", "product", "product_sin"))
-    steps_intro = (r"The total-derivative chain rule: with $u = u(x)$, "
-                   r"$\frac{df}{dx} = \frac{\partial f}{\partial x} + "
-                   r"\frac{\partial f}{\partial u}\frac{du}{dx}$: x reaches f directly and "
-                   r"through u.")
+    steps_intro = (r"The total-derivative chain rule: when $x$ reaches $f$ directly and through "
+                   r"an intermediate $u(x)$, $\frac{df}{dx} = \frac{\partial f}{\partial x} + "
+                   r"\frac{\partial f}{\partial u}\frac{du}{dx}$.")
     if choice in ("sum", "outer"):
         a, b, p = rng.randint(1, 4), rng.choice((1, 2, 3, -1, -2)), rng.randint(2, 3)
         inside = plus(prod(a, "x"), prod(b, pw("x", p)))
@@ -136,10 +137,11 @@ def _total(rng: random.Random) -> Draft:
             mistakes.append(_mistake(_COS_SIGN, prod(1, f"({both})", _at(dg, inside)[1:])))
         return Draft(
             "x", "x", _at(g, inside), _times(f"({both})", _at(dg, inside)), "derivative",
-            (steps_intro,
-             rf"Let $v = {_tex(inside, 'x')}$; by the single-variable rule "
-             rf"$df/dx = {_tex(_at(dg, 'v'), 'v')}\, dv/dx$, and by the total-derivative rule "
-             rf"$dv/dx = {_tex(both, 'x')}$."),
+            (rf"Let $v = {_tex(inside, 'x')}$; by the single-variable chain rule "
+             rf"$df/dx = {_tex(_at(dg, 'v'), 'v')}\, dv/dx$.",
+             rf"$x$ reaches $v$ directly and through $u = {_tex(pw('x', p), 'x')}$, so by the "
+             r"total-derivative chain rule $\frac{dv}{dx} = \frac{\partial v}{\partial x} + "
+             rf"\frac{{\partial v}}{{\partial u}}\frac{{du}}{{dx}} = {_tex(both, 'x')}$."),
             tuple(mistakes),
         )
     a, q = rng.randint(1, 3), rng.randint(1, 3)
@@ -407,17 +409,20 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
         return _explicit(rng, difficulty)
     rational = form == "numeric"
     if difficulty == 1:
-        return _symbolic1(rng, rational)
-    if difficulty == 2:
-        return _symbolic2(rng, rational)
-    return _symbolic3(rng, rational)
+        made = _symbolic1(rng, rational)
+    elif difficulty == 2:
+        made = _symbolic2(rng, rational)
+    else:
+        made = _symbolic3(rng, rational)
+    # Names from the family's set: the vector x, v or h; the weights W or M.
+    return renamed(made, {"x": rng.choice(("x", "v", "h")), "W": rng.choice(("W", "M"))})
 
 
 FAMILY = Family(
     name="chain_rules",
     title="The chain rules",
-    source="Parr & Howard §4.5 (single-variable, total-derivative and vector chain rules); "
-           "§5 row 6",
+    source="Parr & Howard §4.5.1–4.5.3 (single-variable, total-derivative and vector chain "
+           "rules)",
     difficulties=(1, 2, 3),
     forms=("explicit", "symbolic", "numeric"),
     draft=draft,

@@ -1,6 +1,6 @@
-"""Determinant and inverse (Matrix Cookbook §2.1–2.2; identity bank: det X → det(X)X⁻ᵀ,
-log|det X| → X⁻ᵀ, tr(AX⁻¹B) → −(X⁻¹BAX⁻¹)ᵀ, aᵀX⁻¹b → −X⁻ᵀabᵀX⁻ᵀ, d(X⁻¹)/dt = −X⁻¹(dX/dt)X⁻¹;
-row 11).
+"""Determinant and inverse (Matrix Cookbook §2.1–2.2: eq. (49) det X → det(X)X⁻ᵀ, eq. (57)
+log|det X| → X⁻ᵀ, eq. (63) tr(AX⁻¹B) → −(X⁻¹BAX⁻¹)ᵀ, eq. (61) aᵀX⁻¹b → −X⁻ᵀabᵀX⁻ᵀ, eq. (40)
+d(X⁻¹) = −X⁻¹(dX)X⁻¹).  The matrix variable is named X, Y or S.
 
 The Cookbook's gradients G have the shape of X; numerator layout (asked here) is their transpose,
 so det X → det(X)X⁻¹, log det X → X⁻¹, tr(AX⁻¹B) → −X⁻¹BAX⁻¹, aᵀX⁻¹b → −X⁻¹baᵀX⁻¹.
@@ -14,14 +14,22 @@ logarithm is written log|det X| (the values may give det X < 0; the derivative i
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
+from generator.layout import transposed
 from grader.exercise_set import Form
+from grader.language.parser import parse, parse_declarations
+from grader.language.printing import print_latex
 from grader.verdict import Mistake
 
 _NUMERATOR = (r"For a scalar $f$ and a matrix $X$, numerator layout puts "
               r"$\partial f/\partial X_{ij}$ at position $(j, i)$: the transpose of the "
               r"Cookbook's gradient $G$ (which has the shape of $X$).")
+_DENOMINATOR = (r"For a scalar $f$ and a matrix $X$, denominator layout puts "
+                r"$\partial f/\partial X_{ij}$ at position $(i, j)$: the Cookbook's gradient "
+                r"$G$ itself, with the shape of $X$.")
 _LAYOUT = ("That is the Cookbook's gradient (the shape of X): numerator layout asks for its "
            "transpose.")
 _SIGN = "d(X^-1) = -X^-1 dX X^-1: the derivative of the inverse brings a minus sign."
@@ -49,6 +57,22 @@ def _log_det(argument: str, numeric: bool) -> str:
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    return renamed(_in_layouts(_draft(rng, difficulty, form)), {"X": rng.choice(("X", "Y", "S"))})
+
+
+def _in_layouts(draft: Draft) -> Draft:
+    """The last step read off in denominator layout too: the Cookbook's G itself."""
+    *body, last = draft.steps
+    if _NUMERATOR not in last:
+        return draft
+    given = parse_declarations(draft.given)
+    column = print_latex(transposed(parse(draft.answer, given)))
+    head = last[:last.index(_NUMERATOR)]
+    return replace(draft, denominator_steps=(
+        *body, f"{head}{_DENOMINATOR} Here that is ${column}$."))
+
+
+def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     numeric = form == "numeric"
     c = rng.randint(1, 5)
     if difficulty == 3:
@@ -178,6 +202,12 @@ def _inverse_by_t(c: int) -> Draft:
          rf"Here $X(t) = A + {_tex(c)}tB$ and $\dot X = {_tex(c)}B$, so the derivative is "
          rf"$-{_tex(c)}{x_tex}^{{-1}}B{x_tex}^{{-1}}$ (the shape of $X$, numerator layout)."),
         tuple(mistakes),
+        (r"Differentiate $X X^{-1} = I$: $\dot X X^{-1} + X\,\frac{d(X^{-1})}{dt} = 0$, so "
+         r"$\frac{d(X^{-1})}{dt} = -X^{-1}\dot X X^{-1}$ (the order matters).",
+         rf"Here $X(t) = A + {_tex(c)}tB$ and $\dot X = {_tex(c)}B$. Denominator layout lays "
+         r"the derivative of a matrix by a scalar out with the shape of $X^{\top}$ (entry "
+         r"$(j, i)$ is the rate of change of $X^{-1}_{ij}$): "
+         rf"$-{_tex(c)}{x_tex}^{{-\top}}B^{{\top}}{x_tex}^{{-\top}}$."),
     )
 
 
@@ -215,7 +245,8 @@ def _det_tr_axi(d: int) -> Draft:
 FAMILY = Family(
     name="determinant_inverse",
     title="Determinant and inverse",
-    source="Matrix Cookbook §2.1–2.2; identities.md §2 (det, log det, inverse); §5 row 11",
+    source="Matrix Cookbook §2.1–2.2, eqs. (40), (49), (57), (61), (63) (inverse, det, "
+           "log det, aᵀX⁻¹b, tr(AX⁻¹B))",
     difficulties=(3, 4, 5),
     forms=("symbolic", "numeric"),
     draft=draft,

@@ -1,4 +1,5 @@
-"""Element-wise binary operators (Parr & Howard §4.2; identities.md §5 row 3).
+"""Element-wise binary operators (Parr & Howard §4.2 "Derivatives of vector element-wise binary
+operators").
 
 y = f(w) ○ g(x) with ○ ∈ {+, −, ⊙, ⊘, max}.  By the element-wise diagonal condition (yᵢ uses
 only wᵢ and xᵢ) the Jacobian is diag(∂yᵢ/∂xᵢ), an n×n matrix.
@@ -348,7 +349,7 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
 FAMILY = Family(
     name="elementwise_binary",
     title="Element-wise binary operators",
-    source="Parr & Howard §4.2 (element-wise diagonal condition); identities.md §5 row 3",
+    source="Parr & Howard §4.2 (element-wise diagonal condition)",
     difficulties=(1, 2, 3),
     forms=("symbolic", "numeric"),
     draft=draft,

@@ -1,4 +1,5 @@
-"""Explicit Jacobians of vector functions of two or three scalars (Parr & Howard §4.1; row 2).
+"""Explicit Jacobians of vector functions of two or three scalars (Parr & Howard §4.1
+"Generalization of the Jacobian").
 
 f = [f₁; …; fₘ] of the variables x, y (and z), m, n ∈ {2, 3}; J is m×n with J_ij = ∂fᵢ/∂xⱼ: row i
 is the gradient of fᵢ (numerator layout).  Difficulty 1: polynomial components (now and then the
@@ -111,7 +112,7 @@ def _tex(text: str, given: str) -> str:
 FAMILY = Family(
     name="explicit_jacobian",
     title="Explicit Jacobians",
-    source="Parr & Howard §4.1 (J = [∇f₁; …; ∇fₘ]; [3x²y; 2x + y⁸]); §5 row 2",
+    source="Parr & Howard §4.1 (J = [∇f₁; …; ∇fₘ]; [3x²y; 2x + y⁸])",
     difficulties=(1, 2),
     forms=("explicit",),
     draft=draft,

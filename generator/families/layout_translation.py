@@ -1,6 +1,7 @@
-"""Layout translation (identities.md §5 row 17, meta).
+"""Layout translation (Parr & Howard §4.1 and their notes on layout; the Matrix Cookbook's
+gradients, eqs. (69)–(71), (81), (102), are in denominator layout).
 
-A known result is quoted in one layout (the identity bank's G, denominator layout: the gradient
+A known result is quoted in one layout (the Matrix Cookbook's, denominator layout: the gradient
 has the shape of the variable; or Parr & Howard's numerator Jacobian) and the exercise asks for
 the derivative in the stated layout.  The answer is the transpose between P&H rows and G
 columns; the typical mistake is to copy the quoted form unchanged.
@@ -102,32 +103,34 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     size = rf"${shape.rows} \times {shape.cols}$"
     variable = _tex(result.wrt, given)
     if result.quoted == "denominator":
-        steps = (
-            r"The identity bank (the Matrix Cookbook's denominator layout, where the derivative "
-            rf"of a scalar has the shape of the variable) gives $\partial f/\partial {variable} "
-            rf"= {_tex(other, given)}$.",
-            r"Numerator layout (Parr \& Howard's) is its transpose: "
-            rf"$\partial f/\partial {variable} = {_tex(key, given)}$, {size}.",
-        )
+        quoted = (r"The Matrix Cookbook works in denominator layout, where the derivative of a "
+                  r"scalar has the shape of the variable: $\partial f/\partial "
+                  rf"{variable} = {_tex(other, given)}$.")
+        steps = (quoted, r"Numerator layout (Parr \& Howard's) is its transpose: "
+                 rf"$\partial f/\partial {variable} = {_tex(key, given)}$, {size}.")
+        denominator = (quoted, r"That is already this sheet's layout, so the result stands as "
+                       r"quoted.")
         feedback = ("That is the result as quoted in the other layout: transpose it for this "
                     "exercise's layout.")
     else:
-        steps = (
-            r"Parr \& Howard give the Jacobian in numerator layout (row $i$ is the gradient of "
-            rf"$f_i$): $\partial\mathbf{{f}}/\partial {variable} = {_tex(key, given)}$, {size}.",
-            rf"Denominator layout is its transpose: ${_tex(other, given)}$.",
-        )
+        quoted = (r"Parr \& Howard give the Jacobian in numerator layout (row $i$ is the "
+                  rf"gradient of $f_i$): $\partial\mathbf{{f}}/\partial {variable} = "
+                  rf"{_tex(key, given)}$, {size}.")
+        steps = (quoted, r"That is already this sheet's layout, so the result stands as quoted.")
+        denominator = (quoted, r"Denominator layout (column $i$ is the gradient of $f_i$) is "
+                       rf"its transpose: ${_tex(other, given)}$.")
         feedback = ("That is the Jacobian in the other layout: numerator and denominator "
                     "layout are transposes of each other.")
     return Draft(given, result.wrt, canon(result.function), key, result.kind, steps,
-                 (Mistake(other, "other_layout", feedback),))
+                 (Mistake(other, "other_layout", feedback),), denominator)
 
 
 FAMILY = Family(
     name="layout_translation",
     title="Layout translation",
-    source="identities.md §1 (conventions: numerator layout, the denominator layout is the "
-           "transpose), §2 (G and J layouts); §5 row 17",
+    source="Parr & Howard §4.1 (numerator layout; the denominator layout is its "
+           "transpose); Matrix Cookbook eqs. (69)–(71), (81), (102) (results in denominator "
+           "layout)",
     difficulties=(1,),
     forms=("symbolic",),
     draft=draft,

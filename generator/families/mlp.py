@@ -1,4 +1,5 @@
-"""A dense layer's Jacobian and back-propagation through a two-layer network (row 15).
+"""A dense layer's Jacobian and back-propagation through a two-layer network (Parr & Howard §4.5.3
+and §6; Goodfellow, Bengio & Courville, Deep Learning §6.5 "Back-Propagation").
 
 The network is o = W2 φ(W1 x + b1) + b2 with x[n], W1[k,n], b1[k], W2[m,k], b2[m], y[m] and the
 loss L = c‖o − y‖² (c ∈ {1/2, 1, 2, 3}); φ is relu, tanh or σ (relu only in the numeric form,
@@ -202,7 +203,8 @@ def _dense(rng: random.Random) -> Draft:
 FAMILY = Family(
     name="mlp",
     title="Dense layer and two-layer MLP backpropagation",
-    source="identities.md §2 (tanh(Wx + b) Jacobian; two-layer MLP chain); §5 row 15",
+    source="Parr & Howard §4.5.3 (vector chain rule), §6 (loss gradient); Goodfellow, Bengio & "
+           "Courville, Deep Learning §6.5 (back-propagation)",
     difficulties=(4, 5),
     forms=("symbolic", "numeric"),
     draft=draft,

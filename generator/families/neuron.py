@@ -1,9 +1,12 @@
-"""The gradient of a neuron's activation and of the MSE loss over a data set (P&H §5–6; row 13).
+"""The gradient of a neuron's activation and of the MSE loss over a data set (Parr & Howard §5
+"The gradient of neuron activation" and §6 "The gradient of the neural network loss function").
 
-Difficulty 2: one neuron a = max(0, wᵀx + b), by w (step(wᵀx + b) xᵀ), by b (step(wᵀx + b)) or
-by x (step(wᵀx + b) wᵀ).  3: the loss C = (1/N)‖y − relu(Xw + b)‖² over the rows xᵢᵀ of a data
-matrix X, by w ((2/N)(relu(Xw + b) − y)ᵀ diag(step(Xw + b)) X) or by b.  4: the same loss with a
-weight penalty c‖w‖², by w, or by the data X (the input gradient).
+Difficulty 2: one neuron a = max(0, wᵀx ± b) or relu(wᵀx ± b), by w (step(wᵀx + b) xᵀ), by b
+(±step(wᵀx ± b)) or by x (step(wᵀx + b) wᵀ), names drawn from the family's set.  3: the loss
+C = (1/N)‖y − relu(Xw + b)‖² over the rows xᵢᵀ of a data matrix X, by w
+((2/N)(relu(Xw + b) − y)ᵀ diag(step(Xw + b)) X) or by b.  4: the same loss with a
+weight penalty c‖w‖², by w, or by the data X (the input gradient).  The loss is written
+‖y − relu(Xw + b)‖², ‖relu(Xw + b) − y‖² or as a sum of squared errors, with relu or max(0, ·).
 
 The language has no name that is both a dimension and a value, so the symbolic form counts the
 samples with a declared scalar N (N = k, the rows of X); the numeric form fixes the number of
@@ -15,27 +18,40 @@ from __future__ import annotations
 
 import random
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
 from grader.exercise_set import Form
 from grader.verdict import Mistake
 
-_NEURON_STEP = (r"Let $z = \mathbf{w}^{\top}\mathbf{x} + b$: $\partial z/\partial\mathbf{w} = "
-                r"\mathbf{x}^{\top}$, $\partial z/\partial b = 1$ and $\partial z/\partial"
-                r"\mathbf{x} = \mathbf{w}^{\top}$ (dot product, sum reduction).")
+
+def _neuron_step(sign: str) -> str:
+    return (rf"Let $z = \mathbf{{w}}^{{\top}}\mathbf{{x}} {sign} b$: $\partial z/\partial"
+            rf"\mathbf{{w}} = \mathbf{{x}}^{{\top}}$, $\partial z/\partial b = "
+            rf"{'' if sign == '+' else '-'}1$ and $\partial z/\partial\mathbf{{x}} = "
+            r"\mathbf{w}^{\top}$ (dot product, sum reduction).")
 _MAX_STEP = (r"$\frac{d}{dz}\max(0, z)$ is $0$ for $z \le 0$ and $1$ for $z > 0$: "
              r"$\operatorname{step}(z)$.")
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    if difficulty != 2:  # the targets are y or t
+        return renamed(_loss(rng, difficulty, form), {"y": rng.choice(("y", "t"))})
+    return _loss(rng, difficulty, form)
+
+
+def _loss(rng: random.Random, difficulty: int, form: Form) -> Draft:
     if difficulty == 2:
-        return _neuron(rng)
+        made = _neuron(rng)
+        return renamed(made, {"x": rng.choice(("x", "h", "z")), "w": rng.choice(("w", "v"))})
     if form == "numeric":
         count = rng.choice([3, 4, 5])
         given, scale = f"X[{count},n], y[{count}], w[n], b", f"{count}"
         twice = f"2/{count}"
     else:
         given, scale, twice = "X[k,n], y[k], w[n], b, N", "N", "2/N"
-    loss = f"(1/{scale}) norm(y - relu(X w + b))^2"
+    act = rng.choice(("relu(X w + b)", "max(0, X w + b)"))
+    loss = f"(1/{scale}) " + rng.choice((f"norm(y - {act})^2", f"norm({act} - y)^2",
+                                         f"sum(({act} - y) .^ 2)"))
     error = "(relu(X w + b) - y)"
     mask = "step(X w + b)"
     setup = (rf"Write $\mathbf{{e}} = \operatorname{{relu}}(X\mathbf{{w}} + b) - \mathbf{{y}}$ "
@@ -130,30 +146,36 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
 
 
 def _neuron(rng: random.Random) -> Draft:
-    given, function, mask = "x[n], w[n], b", "max(0, w^T x + b)", "step(w^T x + b)"
+    sign = rng.choice("+-")
+    z = f"w^T x {sign} b"
+    given, mask = "x[n], w[n], b", f"step({z})"
+    function = rng.choice((f"max(0, {z})", f"relu({z})"))
     which = rng.choice(["w", "b", "x"])
     if which == "b":
         return Draft(
-            given, "b", function, mask, "derivative",
-            (_NEURON_STEP, _MAX_STEP,
-             r"Chain rule: $\partial a/\partial b = \operatorname{step}(\mathbf{w}^{\top}"
-             r"\mathbf{x} + b)\cdot 1$: 1 when the neuron is active, 0 otherwise."),
-            (Mistake("1", "inactive_counted",
-                     "An inactive neuron (w^T x + b <= 0) has slope 0: multiply by the step."),
-             Mistake("max(0, w^T x + b)", "activation_for_slope",
-                     "The derivative of max(0, z) is step(z), not max(0, z) itself.")),
+            given, "b", function, mask if sign == "+" else f"-{mask}", "derivative",
+            (_neuron_step(sign), _MAX_STEP,
+             rf"Chain rule: $\partial a/\partial b = \operatorname{{step}}(\mathbf{{w}}^{{\top}}"
+             rf"\mathbf{{x}} {sign} b)\cdot ({sign}1)$: {'' if sign == '+' else '-'}1 when the "
+             r"neuron is active, 0 otherwise."),
+            (Mistake("1" if sign == "+" else "-1", "inactive_counted",
+                     "An inactive neuron (z <= 0) has slope 0: multiply by the step."),
+             Mistake(f"max(0, {z})", "activation_for_slope",
+                     "The derivative of max(0, z) is step(z), not max(0, z) itself."),
+             *((Mistake(mask, "sign", "b enters with a minus sign: dz/db = -1."),)
+               if sign == "-" else ())),
         )
     other = "x" if which == "w" else "w"
     bold = rf"\mathbf{{{other}}}"
     return Draft(
         given, which, function, f"{mask} {other}^T", "gradient",
-        (_NEURON_STEP, _MAX_STEP,
+        (_neuron_step(sign), _MAX_STEP,
          rf"Chain rule: $\partial a/\partial\mathbf{{{which}}} = \operatorname{{step}}"
-         rf"(\mathbf{{w}}^{{\top}}\mathbf{{x}} + b)\,{bold}^{{\top}}$: ${bold}^{{\top}}$ when "
+         rf"(\mathbf{{w}}^{{\top}}\mathbf{{x}} {sign} b)\,{bold}^{{\top}}$: ${bold}^{{\top}}$ when "
          r"the neuron is active, $\mathbf{0}^{\top}$ otherwise."),
         (Mistake(f"{other}^T", "inactive_counted",
-                 "An inactive neuron (w^T x + b <= 0) has slope 0: multiply by the step."),
-         Mistake(f"max(0, w^T x + b) {other}^T", "activation_for_slope",
+                 "An inactive neuron (z <= 0) has slope 0: multiply by the step."),
+         Mistake(f"max(0, {z}) {other}^T", "activation_for_slope",
                  "The derivative of max(0, z) is step(z), not max(0, z) itself."),
          Mistake(f"{mask} {which}^T", "wrong_factor",
                  f"∂(w^T x)/∂{which} is {other}^T: the other factor of the dot product.")),
@@ -163,7 +185,8 @@ def _neuron(rng: random.Random) -> Draft:
 FAMILY = Family(
     name="neuron",
     title="Neuron activation and MSE loss",
-    source="Parr & Howard §5–6 (neuron activation, loss by w and b); identities.md §5 row 13",
+    source="Parr & Howard §5 (the gradient of neuron activation), §6 (the gradient of the "
+           "neural network loss function)",
     difficulties=(2, 3, 4),
     forms=("symbolic", "numeric"),
     draft=draft,

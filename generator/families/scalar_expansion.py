@@ -1,12 +1,12 @@
-"""Scalar expansion (Parr & Howard §4.3; identities.md §5 row 4).
+"""Scalar expansion (Parr & Howard §4.3 "Derivatives involving scalar expansion").
 
 A scalar z combined with a vector x acts as the vector z·1⃗: ∂(x + z)/∂x = I and ∂(x + z)/∂z = 1⃗
 (a column, numerator layout); ∂(x z)/∂x = z I and ∂(x z)/∂z = x; ∂(x/z)/∂x = I/z and
 ∂(x/z)/∂z = −x/z².
 
 Difficulty 1: k x + z, x − z, k z x or x / z, by x (an n×n Jacobian) or by z (an n×1 column).
-Difficulty 2: two terms, k x z + c z, x / z + c z or (x + c z)/z... by x or by z: scalar expansion
-plus the sum, product or quotient rule.
+Difficulty 2: two terms, k x z + c z, x / z + c z, (x + c z) z, (x − c z)/z or z² x + c x, by x or
+by z: scalar expansion plus the sum, product or quotient rule.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 
 from generator.family import Draft, Family
+from generator.layout import transposed
 from grader.exercise_set import Form
 from grader.language.parser import parse
 from grader.language.printing import print_ascii, print_latex
@@ -110,7 +111,40 @@ def _case_quotient(rng: random.Random, by_x: bool) -> tuple[str, str, list[Mista
 
 def _level_two(rng: random.Random, by_x: bool) -> tuple[str, str, list[Mistake], str]:
     k, c = rng.randint(2, 5), rng.randint(2, 5)
-    which = rng.randrange(3)
+    which = rng.randrange(5)
+    if which == 3:
+        function = f"(x - {c} z) / z"
+        if by_x:
+            return (function, "I_n / z",
+                    [_like(_VECTOR, "ones(n) / z"),
+                     Mistake(f"I_n / z - {c} I_n", "constant_term_kept",
+                             f"{c} z / z = {c} does not depend on x: it contributes nothing.")],
+                    rf"Scalar expansion: $f = \mathbf{{x}}/z - {c}\mathbf{{1}}$; only "
+                    r"$\mathbf{x}/z$ depends on $\mathbf{x}$, with Jacobian $I/z$.")
+        return (function, "-x / z^2",
+                [_like(_ROW, "-x^T / z^2"),
+                 Mistake(f"-(x - {c} z) / z^2", "quotient_rule_half",
+                         "The numerator depends on z too: simplify first, "
+                         f"(x - {c} z)/z = x/z - {c} 1, whose second term is constant."),
+                 Mistake(f"-x / z^2 - {c} ones(n)", "constant_term_kept",
+                         f"{c} z / z = {c} is a constant: it differentiates to 0.")],
+                rf"Simplify first: $f = \mathbf{{x}}/z - {c}\mathbf{{1}}$, so "
+                r"$\partial f/\partial z = -\mathbf{x}/z^2$ (the constant term gives 0).")
+    if which == 4:
+        function = f"z^2 x + {c} x"
+        if by_x:
+            return (function, f"(z^2 + {c}) I_n",
+                    [_like(_VECTOR, f"(z^2 + {c}) ones(n)"),
+                     Mistake("z^2 I_n", "missing_term", f"The term {c} x contributes {c} I.")],
+                    rf"$f = (z^2 + {c})\,\mathbf{{x}}$: a scalar times $\mathbf{{x}}$, with "
+                    rf"Jacobian $(z^2 + {c})I$.")
+        return (function, "2 z x",
+                [_like(_ROW, "2 z x^T"),
+                 Mistake(f"2 z x + {c} ones(n)", "constant_term_kept",
+                         f"{c} x does not depend on z: it contributes nothing."),
+                 Mistake("z x", "missing_factor_2", "d(z^2)/dz = 2 z.")],
+                r"Only $z^2\mathbf{x}$ depends on $z$: $\partial f/\partial z = "
+                r"2z\,\mathbf{x}$ (a column).")
     if which == 0:
         function = f"{k} z x + {c} z"
         if by_x:
@@ -187,15 +221,25 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
         kind = "derivative"
     variable = r"\mathbf{x}" if by_x else "z"
     steps = (first, reason, rf"So $\partial\mathbf{{f}}/\partial {variable} = {_tex(key)}$.")
+    flipped = print_latex(transposed(parse(key, _GIVEN)))
+    if by_x:
+        denominator = (first, reason, r"In denominator layout column $i$ holds the gradient of "
+                       rf"$f_i$: $\partial\mathbf{{f}}/\partial\mathbf{{x}} = {flipped}$.")
+    else:
+        denominator = (
+            r"The derivative of the vector $\mathbf{f}$ by the scalar $z$ is a vector "
+            r"(denominator layout: a row, one entry per entry of $\mathbf{f}$).",
+            reason.replace(" (a column)", ""),
+            rf"As a row: $\partial\mathbf{{f}}/\partial z = {flipped}$.")
     return Draft(_GIVEN, wrt, canon(function), key, kind, steps,
                  tuple(Mistake(text, m.note, m.feedback) for text, m in listed.items()
-                       if text != key))
+                       if text != key), denominator)
 
 
 FAMILY = Family(
     name="scalar_expansion",
     title="Scalar expansion",
-    source="Parr & Howard §4.3 (derivatives involving scalar expansion); identities.md §5 row 4",
+    source="Parr & Howard §4.3 (derivatives involving scalar expansion)",
     difficulties=(1, 2),
     forms=("symbolic", "numeric"),
     draft=draft,

@@ -1,4 +1,5 @@
-"""Scalar derivative rules and partial derivatives (Parr & Howard §2–3; row 1 of the families).
+"""Scalar derivative rules and partial derivatives (Parr & Howard §2 "Review: Scalar derivative
+rules" and §3 "Introduction to vector calculus and partial derivatives").
 
 Explicit form (given ``x, y``, with respect to ``x, y``): the gradient row [∂f/∂x, ∂f/∂y].
 Difficulty 1: polynomial terms, e.g. ∇(3x²y) = [6xy, 3x²] (the paper's example is one of the
@@ -240,8 +241,9 @@ def _explicit(rng: random.Random, difficulty: int) -> Draft:
                            "x, the second with respect to y.")),
     ]
     mistakes += _distinct(gradient, candidates, _row)
-    steps = _explicit_steps(terms, gradient, difficulty)
-    return Draft("x, y", "x, y", show(terms), key, "gradient", steps, tuple(mistakes))
+    steps, denominator = _explicit_steps(terms, gradient, difficulty)
+    return Draft("x, y", "x, y", show(terms), key, "gradient", steps, tuple(mistakes),
+                 denominator)
 
 
 def _distinct(key: Sequence[Sequence[Term]],
@@ -258,20 +260,44 @@ def _distinct(key: Sequence[Sequence[Term]],
     return out
 
 
+def _chain_example(terms: Sequence[Term]) -> str:
+    """The rule that differentiates the elementary factors of ``terms``, in words: the chain
+    rule shown on a factor with an inner function, or the plain rules when there is none."""
+    factors = [f for t in terms for f in t.factors]
+    inner = [f for f in factors if f.k != 1 or f.name == "ln"]
+    if not inner:
+        names = ", ".join(dict.fromkeys(rf"$\{f.name}$" for f in factors))
+        return f"Each elementary factor differentiates by the rules for {names}."
+    factor = inner[0]
+    v, k = factor.var, factor.k
+    if factor.name == "ln":
+        argument = f"{k if k != 1 else ''}{v}^2"
+        return (rf"Chain rule: $\frac{{d}}{{d{v}}}\ln({argument}) = \frac{{1}}{{{argument}}}"
+                rf"\cdot {2 * k}{v} = \frac{{2}}{{{v}}}$.")
+    outer = {"sin": r"\cos", "cos": r"\sin", "exp": r"\exp"}[factor.name]
+    return (rf"Chain rule: the inner function ${k}{v}$ contributes its derivative {k}, as in "
+            rf"$\frac{{d}}{{d{v}}}\{factor.name}({k}{v}) = "
+            rf"{'-' if factor.name == 'cos' else ''}{k}{outer}({k}{v})$.")
+
+
 def _explicit_steps(terms: Sequence[Term], gradient: Sequence[Sequence[Term]],
-                    difficulty: int) -> tuple[str, ...]:
+                    difficulty: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The worked solution in numerator and in denominator layout."""
     fx, fy = (_tex(show(part), "x, y") for part in gradient)
     rules = {1: "the power rule and the constant-multiple rule",
-             2: "the chain rule for the inner factor $k$ and the power rule",
+             2: "the chain rule and the power rule",
              3: "the product rule $(uv)' = u'v + uv'$ with the chain rule"}[difficulty]
-    return (
+    common = (
         r"A partial derivative treats the other variable as a constant: in "
         r"$\partial f/\partial x$, $y$ behaves like a number, and a term without $x$ gives 0.",
+        *((_chain_example(terms),) if difficulty == 2 else ()),
         rf"Term by term, by {rules}: $\partial f/\partial x = {fx}$ and "
         rf"$\partial f/\partial y = {fy}$.",
-        r"The gradient is the row of partials, $\nabla f = [\partial f/\partial x, "
-        r"\partial f/\partial y]$ (numerator layout).",
     )
+    return ((*common, r"In numerator layout the gradient is the row of partials, "
+             r"$[\partial f/\partial x, \partial f/\partial y]$."),
+            (*common, r"In denominator layout the gradient is the column of partials, "
+             r"$[\partial f/\partial x; \partial f/\partial y]$."))
 
 
 # --- the symbolic form: df/dx with parameters -----------------------------------------------
@@ -440,7 +466,8 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
 FAMILY = Family(
     name="scalar_rules",
     title="Scalar derivative rules and partial derivatives",
-    source="Parr & Howard §2–3 (scalar rules; partials, ∇(3x²y) = [6yx, 3x²]); §5 row 1",
+    source="Parr & Howard §2 (scalar derivative rules), §3 (partial derivatives, "
+           "∇(3x²y) = [6yx, 3x²])",
     difficulties=(1, 2, 3),
     forms=("explicit", "symbolic", "numeric"),
     draft=draft,

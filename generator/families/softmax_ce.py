@@ -1,4 +1,6 @@
-"""Softmax, cross-entropy, the logistic loss and binary cross-entropy (identities.md §2; row 14).
+"""Softmax, cross-entropy, the logistic loss and binary cross-entropy (Goodfellow, Bengio &
+Courville, Deep Learning §6.2.2.2 "Sigmoid units", §6.2.2.3 "Softmax units"; Bishop, Pattern
+Recognition and Machine Learning §4.3.2 (logistic regression), §4.3.4 (softmax)).
 
 Difficulty 3: the softmax Jacobian diag(s) − s sᵀ (of softmax(z) or softmax(c z)); the
 cross-entropy −yᵀ log softmax(z) by z, (1ᵀy) sᵀ − yᵀ (y is not assumed one-hot, so the general
@@ -6,13 +8,16 @@ form); the logistic loss log(1 + exp(−y wᵀx)) by w; binary cross-entropy of 
 4: through a linear layer z = Wx: cross-entropy by W or by x, the softmax Jacobian by x, and the
 summed logistic loss of a data set, sum(log(1 + exp(−y ⊙ Xw))), by w.
 
-All keys hold exp/log/σ/softmax, so the family is symbolic only.
+Names are drawn from the family's set (z or u for logits, x or h for inputs, w or v for
+weights, W or M for a weight matrix).  All keys hold exp/log/σ/softmax, so the family is
+symbolic only.
 """
 
 from __future__ import annotations
 
 import random
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
 from grader.exercise_set import Form
 from grader.verdict import Mistake
@@ -32,8 +37,13 @@ _CE_GENERAL = "y is not assumed to sum to 1: the general form is sum(y) softmax(
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     if difficulty == 3:
-        return rng.choice([_softmax_jacobian, _cross_entropy, _logistic, _bce])(rng)
-    return rng.choice([_ce_by_weights, _ce_by_input, _softmax_layer, _logistic_data])(rng)
+        made = rng.choice([_softmax_jacobian, _cross_entropy, _logistic, _bce])(rng)
+    else:
+        made = rng.choice([_ce_by_weights, _ce_by_input, _softmax_layer, _logistic_data])(rng)
+    return renamed(made, {"z": rng.choice(("z", "u")), "x": rng.choice(("x", "h")),
+                          "w": rng.choice(("w", "v")), "W": rng.choice(("W", "M")),
+                          # the labels y or t (t is taken at difficulty 3, by the BCE target)
+                          "y": rng.choice(("y", "t")) if difficulty == 4 else "y"})
 
 
 def _softmax_jacobian(rng: random.Random) -> Draft:
@@ -202,7 +212,9 @@ def _logistic_data(rng: random.Random) -> Draft:
 FAMILY = Family(
     name="softmax_ce",
     title="Softmax, cross-entropy, logistic loss and BCE",
-    source="identities.md §2 (softmax Jacobian, CE, logistic loss, BCE); §5 row 14",
+    source="Goodfellow, Bengio & Courville, Deep Learning §6.2.2.2–6.2.2.3 (sigmoid and "
+           "softmax output units); Bishop, PRML §4.3.2, §4.3.4 (logistic and softmax "
+           "regression)",
     difficulties=(3, 4),
     forms=("symbolic",),
     draft=draft,

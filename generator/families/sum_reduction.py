@@ -1,4 +1,5 @@
-"""Vector sum reduction and the dot product (Parr & Howard §4.4; row 5 of the families).
+"""Vector sum reduction and the dot product (Parr & Howard §4.4 "Vector sum reduction"; names
+drawn from the family's set: x, u or v; w or y; z or t).
 
 y = sum(f(x)) gives ∂y/∂x = [Σᵢ ∂fᵢ/∂x₁, …, Σᵢ ∂fᵢ/∂xₙ] (a row in numerator layout).
 Difficulty 1: c·sum(x) → c·1ᵀ, and w·x (written wᵀx or sum(w ⊗ x)) by x → wᵀ or by w → xᵀ.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import random
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
 from generator.layout import transposed
 from grader.exercise_set import Form
@@ -170,16 +172,21 @@ def _level3(rng: random.Random, rational: bool) -> Draft:
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     if difficulty == 1:
-        return _level1(rng)
-    if difficulty == 2:
-        return _level2(rng)
-    return _level3(rng, rational=form == "numeric")
+        made = _level1(rng)
+    elif difficulty == 2:
+        made = _level2(rng)
+    else:
+        made = _level3(rng, rational=form == "numeric")
+    # Names from the family's set: written with x, w, z, then renamed.
+    return renamed(made, {"x": rng.choice(("x", "u", "v")), "w": rng.choice(("w", "y")),
+                          "z": rng.choice(("z", "t"))})
 
 
 FAMILY = Family(
     name="sum_reduction",
     title="Sum reduction and the dot product",
-    source="Parr & Howard §4.4 (sum(x), sum(xz), sum(f(x)), w·x); §5 row 5",
+    source="Parr & Howard §4.4 (vector sum reduction: sum(x), sum(xz), sum(f(x))), §4.2 (the "
+           "dot product w·x)",
     difficulties=(1, 2, 3),
     forms=("symbolic", "numeric"),
     draft=draft,

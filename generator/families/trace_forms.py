@@ -1,4 +1,6 @@
-"""Trace forms (Matrix Cookbook §2.5; identity bank: tr(AX) → Aᵀ, tr(AXB) → AᵀBᵀ, …; row 10).
+"""Trace forms (Matrix Cookbook §2.5: eqs. (101) tr(XA) → Aᵀ, (102) tr(AXB) → AᵀBᵀ, (104)
+tr(XᵀA) → A; §2.5.2 for tr(XᵀBX) → BX + BᵀX and the power rule for tr(Xᵏ); eqs. (70)–(71)
+for aᵀXb and aᵀXᵀb).  The matrix variable is named X, Y or W.
 
 The Cookbook's gradients G have the shape of X (p×q); this family asks for numerator layout, where
 ∂f/∂X is the q×p transpose Gᵀ: tr(AX) → A, tr(XᵀA) → Aᵀ, tr(AXB) → BA, tr(XᵀAX) → Xᵀ(A+Aᵀ),
@@ -13,14 +15,22 @@ matrices, where the order of A and B can go wrong.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
+from generator.families.writing import renamed
 from generator.family import Draft, Family
+from generator.layout import transposed
 from grader.exercise_set import Form
+from grader.language.parser import parse, parse_declarations
+from grader.language.printing import print_latex
 from grader.verdict import Mistake
 
 _NUMERATOR = (r"For a scalar $f$ and $X \in \mathbb{R}^{p\times q}$, numerator layout puts "
               r"$\partial f/\partial X_{ij}$ at position $(j, i)$: the $q\times p$ transpose of "
               r"the Cookbook's gradient $G$ (which has the shape of $X$).")
+_DENOMINATOR = (r"For a scalar $f$ and $X \in \mathbb{R}^{p\times q}$, denominator layout puts "
+                r"$\partial f/\partial X_{ij}$ at position $(i, j)$: the Cookbook's gradient "
+                r"$G$ itself, $p\times q$ like $X$.")
 _LAYOUT = ("That is the Cookbook's gradient (the shape of X): numerator layout asks for its "
            "transpose.")
 
@@ -45,6 +55,22 @@ def _power_t(k: int) -> str:
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
+    return renamed(_in_layouts(_draft(rng, difficulty, form)), {"X": rng.choice(("X", "Y", "W"))})
+
+
+def _in_layouts(draft: Draft) -> Draft:
+    """The last step read off in denominator layout too: the Cookbook's G itself."""
+    *body, last = draft.steps
+    if _NUMERATOR not in last:
+        return draft
+    given = parse_declarations(draft.given)
+    column = print_latex(transposed(parse(draft.answer, given)))
+    head = last[:last.index(_NUMERATOR)]
+    return replace(draft, denominator_steps=(
+        *body, f"{head}{_DENOMINATOR} Here that is ${column}$."))
+
+
+def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     c = rng.randint(1, 5)
     if difficulty == 2:
         variant = rng.choice(("tr_AX", "tr_XtA", "aXb", "aXtb"))
@@ -242,7 +268,8 @@ def _sum_xk_axb(k: int, d: int) -> Draft:
 FAMILY = Family(
     name="trace_forms",
     title="Trace forms",
-    source="Matrix Cookbook §2.5; identities.md §2 (scalar by matrix); §5 row 10",
+    source="Matrix Cookbook §2.5, eqs. (101), (102), (104), §2.5.2 (second order); "
+           "eqs. (70)–(71) (aᵀXb, aᵀXᵀb)",
     difficulties=(2, 3, 4),
     forms=("symbolic", "numeric"),
     draft=draft,

@@ -1,9 +1,10 @@
 """``grader.check`` against an independent numpy oracle (:mod:`tests.grader.numpy_oracle`).
 
 Two kinds of test: a hand-written table of answers on the correct/incorrect boundary of matrix
-calculus (identities from ``/work/shared/reference/identities.md`` §2, near misses and traps), and
-a hypothesis property over random typed trees, value-preserving rewrites and mutations.  In both,
-the grader must say *correct* exactly when the oracle finds the two expressions equal.
+calculus (the identities of the Matrix Cookbook §2 and Parr & Howard §4–6, near misses and
+traps), and a hypothesis property over random typed trees, value-preserving rewrites and
+mutations.  In both, the grader must say *correct* exactly when the oracle finds the two
+expressions equal.
 """
 
 from __future__ import annotations
