@@ -9,7 +9,7 @@ from __future__ import annotations
 from grader.errors import MatcalcError
 
 
-class UnsupportedOperation(MatcalcError):
+class UnsupportedOperation(MatcalcError):  # noqa: N818 - the name other code imports
     """The engine cannot differentiate this operation; the message names it."""
 
 

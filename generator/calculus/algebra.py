@@ -111,15 +111,15 @@ def split(node: n.Node) -> tuple[Fraction, n.Node | None]:
         c, rest = split(node.arg)
         return -c, rest
     if isinstance(node, n.Mul):
-        c = constant_value(node.factors[0])
-        if c is not None:
-            rest = node.factors[1:]
-            return c, rest[0] if len(rest) == 1 else n.Mul(rest, shape=node.shape)
+        first = constant_value(node.factors[0])
+        if first is not None:
+            others = node.factors[1:]
+            return first, others[0] if len(others) == 1 else n.Mul(others, shape=node.shape)
     if isinstance(node, n.Div):
-        c = constant_value(node.right)
-        if c:
-            top, rest = split(node.left)
-            return top / c, rest
+        bottom = constant_value(node.right)
+        if bottom:
+            top, remainder = split(node.left)
+            return top / bottom, remainder
     return Fraction(1), node
 
 

@@ -93,5 +93,5 @@ def _srepr(tree: object) -> str | None:
 
     try:
         return str(sympy.srepr(to_sympy(tree)))  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001 - SymPy lacks a form (softmax of a symbol, say)
+    except Exception:
         return None

@@ -47,7 +47,7 @@ class Differentials:
     def constant(self, node: n.Node) -> None:
         return None
 
-    d_Number = d_Constant = d_Identity = d_Ones = d_Zeros = constant
+    d_Number = d_Constant = d_Identity = d_Ones = d_Zeros = constant  # noqa: N815
 
     def d_Matrix(self, node: n.Matrix) -> n.Node | None:
         rows = [[self(entry) for entry in row] for row in node.rows]
@@ -210,7 +210,7 @@ class Differentials:
             return a.elemdiv(d, u)
         if func == "sqrt":
             return a.elemdiv(d, a.mul(a.number(2), node))
-        derivative = {
+        derivative: Callable[[], n.Node] | None = {
             "exp": lambda: node,
             "sin": lambda: a.apply("cos", u),
             "cos": lambda: a.neg(a.apply("sin", u)),

@@ -227,12 +227,13 @@ def _jacobian(node: n.Node, count: Dim) -> n.Node | None:
             parts.append(a.mul(a.kron(node.left, a.identity(sr.rows)), sub(node.right)))
         return a.add(*parts)
     if isinstance(node, n.Matrix):
-        rows, cols = len(node.rows), len(node.rows[0])
+        height, width = len(node.rows), len(node.rows[0])
         parts = []
-        for i, row in enumerate(node.rows):
-            for j, entry in enumerate(row):
+        for row_index, row in enumerate(node.rows):
+            for col_index, entry in enumerate(row):
                 if contains(entry):
-                    parts.append(a.mul(a.unit(rows * cols, j * rows + i), sub(entry)))
+                    place = col_index * height + row_index  # column-major, as vec stacks
+                    parts.append(a.mul(a.unit(height * width, place), sub(entry)))
         return a.add(*parts)
     raise UnsupportedOperation(f"identifying a Jacobian through {type(node).__name__}")
 
