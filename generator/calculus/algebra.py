@@ -234,6 +234,16 @@ class _Product:
             elif _is_diagonal_of_vector(factor) and shape(last).rows.is_one:
                 self.chain.pop()  # w^T diag(v) = (w .* v)^T
                 factor = transpose(hadamard(transpose(last), _column(factor)))
+        if self.chain and shape(factor).is_square:  # X X = X^2, X^k X = X^(k+1)
+            last = self.chain[-1]
+            if last == factor:
+                self.chain[-1] = power(factor, Fraction(2))
+                return
+            k = constant_value(last.exponent) if isinstance(last, n.Pow) else None
+            if isinstance(last, n.Pow) and last.base == factor and k is not None \
+                    and k.denominator == 1 and k > 0:
+                self.chain[-1] = power(factor, k + 1)
+                return
         if self.chain and shape(self.chain[0]).rows.is_one and shape(factor).cols.is_one:
             group = (*self.chain, factor)
             self.chain = []
@@ -300,7 +310,35 @@ def div(a: n.Node, b: n.Node) -> n.Node:
         return mul(number(c), div(rest, b))
     if a == b:
         return number(1)
+    cancelled = _cancel(a, b)
+    if cancelled is not None:
+        return cancelled
     return n.Div(a, b, shape=a.shape)
+
+
+def _factors(node: n.Node) -> list[n.Node]:
+    return list(node.factors) if isinstance(node, n.Mul) else [node]
+
+
+def _cancel(top: n.Node, bottom: n.Node) -> n.Node | None:
+    """``top / bottom`` with scalar factors common to both cancelled (u v / v = u,
+    u v / v^2 = u / v), or None when none are."""
+    upper, lower = _factors(top), _factors(bottom)
+    changed = False
+    for index, factor in enumerate(list(lower)):
+        base, k = factor, Fraction(1)
+        if isinstance(factor, n.Pow) and constant_value(factor.exponent) is not None:
+            base, k = factor.base, constant_value(factor.exponent) or Fraction(1)
+        if k.denominator != 1 or k < 1 or not is_scalar(base) or base not in upper:
+            continue
+        upper.remove(base)
+        lower[index] = power(base, k - 1)
+        changed = True
+    if not changed:
+        return None
+    numerator = mul(*upper) if upper else number(1)
+    denominator = mul(*lower) if lower else number(1)
+    return div(numerator, denominator)
 
 
 def transpose(node: n.Node) -> n.Node:
@@ -326,6 +364,8 @@ def transpose(node: n.Node) -> n.Node:
         return div(transpose(node.left), node.right)
     if isinstance(node, n.Kron):
         return kron(transpose(node.left), transpose(node.right))
+    if isinstance(node, n.Pow):  # (X^k)^T = (X^T)^k
+        return power(transpose(node.base), node.exponent)
     if isinstance(node, (n.Identity,)) or (isinstance(node, n.Diag) and shape(node).is_square):
         return node
     if isinstance(node, n.Zeros):

@@ -16,7 +16,7 @@ from grader.language import nodes as n
 from grader.language.declarations import Declarations
 from grader.language.parser import parse
 from grader.language.printing import print_ascii
-from grader.language.shapes import Shape
+from grader.language.shapes import Dim, Shape
 
 
 class VariableError(MatcalcError):
@@ -143,8 +143,11 @@ def _stack(columns: list[n.Node], f_shape: Shape) -> n.Node:
         rows = len(explicit[0])  # type: ignore[arg-type]
         return a.matrix([[e[i] for e in explicit] for i in range(rows)])  # type: ignore[index]
     k = len(columns)
-    return a.add(*(a.mul(v, a.transpose(a.unit(k, i))) for i, v in enumerate(vectors)
-                   if not a.is_zero(v)))
+    parts = [a.mul(v, a.transpose(a.unit(k, i))) for i, v in enumerate(vectors)
+             if not a.is_zero(v)]
+    if not parts:
+        return a.zeros(Shape(a.numel(f_shape), Dim.of(k)))
+    return a.add(*parts)
 
 
 def _entries(column: n.Node) -> list[n.Node] | None:
