@@ -259,6 +259,7 @@ class _Product:
         if self.coefficient == 0:
             s = Shape(shape(chain[0]).rows, shape(chain[-1]).cols) if chain else SCALAR
             return zeros(s)
+        self.fold_reciprocals()
         factors: list[n.Node] = []
         magnitude = abs(self.coefficient)
         if magnitude != 1 or (not self.scalars and not chain):
@@ -271,6 +272,28 @@ class _Product:
             s = Shape(shape(chain[0]).rows, shape(chain[-1]).cols) if chain else SCALAR
             node = n.Mul(tuple(factors), shape=s)
         return n.Neg(node, shape=node.shape) if self.coefficient < 0 else node
+
+
+    def fold_reciprocals(self) -> None:
+        """4 (1 / (2 x)) = 2 / x: a number moves into the one quotient among the scalars."""
+        quotients = [i for i, s in enumerate(self.scalars) if isinstance(s, n.Div)
+                     and constant_value(s.left) is not None]
+        if len(quotients) != 1:
+            return
+        index = quotients[0]
+        quotient = self.scalars[index]
+        assert isinstance(quotient, n.Div)
+        top = constant_value(quotient.left)
+        bottom, rest = split(quotient.right)
+        if top is None or rest is None or not bottom:
+            return
+        value = self.coefficient * top / bottom
+        if value.denominator != 1:
+            self.scalars[index] = n.Div(number(1), rest, shape=SCALAR)
+            self.coefficient = value
+            return
+        self.coefficient = Fraction(1 if value > 0 else -1)
+        self.scalars[index] = n.Div(number(abs(value)), rest, shape=SCALAR)
 
 
 def _is_diagonal_of_vector(node: n.Node) -> bool:
@@ -395,6 +418,11 @@ def hadamard(a: n.Node, b: n.Node) -> n.Node:
         return mul(number(ca * cb), hadamard(ra, rb))
     if isinstance(a, n.ElemDiv) and a.right == b:  # (p ./ q) .* q = p
         return a.left
+    for p, q in ((a, b), (b, a)):  # (p ./ (exp(u) + 1)) .* exp(u) = p .* sigma(u)
+        if isinstance(p, n.ElemDiv) and isinstance(q, n.Apply) and q.func == "exp" \
+                and isinstance(p.right, n.Add) and len(p.right.terms) == 2 \
+                and q in p.right.terms and number(1) in p.right.terms:
+            return hadamard(p.left, apply("sigma", q.arg))
     if isinstance(b, n.ElemDiv) and b.right == a:
         return b.left
     if ra is not None and (isinstance(ra, n.Ones) or _all_ones(ra)):

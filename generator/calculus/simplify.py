@@ -25,8 +25,20 @@ def simplify(tree: n.Node, declarations: Declarations) -> n.Node:
 def _collect(node: n.Node) -> n.Node:
     node = a.rebuild(node.map_children(_collect)) or node
     if isinstance(node, n.Add):
-        return _factor(list(node.terms), node)
+        diagonal = _one_diagonal(node)
+        return diagonal if diagonal is not None else _factor(list(node.terms), node)
     return node
+
+
+def _one_diagonal(node: n.Add) -> n.Node | None:
+    """diag(u) - 2 diag(v) = diag(u - 2 v)."""
+    inside = []
+    for term in node.terms:
+        c, rest = a.split(term)
+        if not (isinstance(rest, n.Diag) and a.shape(rest.arg).cols.is_one):
+            return None
+        inside.append(a.scaled(c, rest.arg))
+    return a.diag(a.add(*inside))
 
 
 _Parts = tuple[Fraction, list[n.Node], list[n.Node]]
