@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from generator.calculus.command import diff_command
 from generator.commands import COMMANDS as GENERATOR_COMMANDS
 from generator.export.cli import export_group
 from grader.cli import COMMANDS as GRADER_COMMANDS
@@ -24,13 +25,14 @@ def root() -> None:
       matcalc generate --help  make a verified exercise set (per student with --roster)
       matcalc render --help    typeset a set as PDF
       matcalc parse --help     how answers are written and read
+      matcalc diff --help      differentiate an expression, with steps
       matcalc validate --help  check a submission before handing it in
       matcalc grade --help     grade a class: reports and a gradebook
       matcalc export --help    Gradescope, Moodle and Canvas
     """
 
 
-for command in (*GENERATOR_COMMANDS, export_group, *GRADER_COMMANDS):
+for command in (*GENERATOR_COMMANDS, diff_command, export_group, *GRADER_COMMANDS):
     root.add_command(command)
 
 
