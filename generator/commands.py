@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.authored.commands import author_group
 from generator.layout import LAYOUTS
 from grader.exercise_set import FORMS, ExerciseSet, ExerciseSetError
 from grader.files import write_atomically
 
 if TYPE_CHECKING:
+    from generator.authored.reading import AuthoredExercise
+    from generator.family import Family
     from generator.sets import SetOptions
     from grader.roster import Student
 
@@ -76,18 +79,26 @@ rows without a header.
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The class (CSV, see below): one variant per student.")
 @click.option("--title", default="Matrix calculus", show_default=True)
+@click.option("--exercises", "exercise_paths", multiple=True, metavar="PATH",
+              type=click.Path(path_type=Path),
+              help="Exercise files you wrote (TOML), or folders of them (repeatable): their "
+                   "exercises join the families, selectable by id with --family (default: "
+                   "all of them). Check them first with matcalc author check.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes for a roster (default: the number of CPUs).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("output/set.json"), show_default=True)
 def generate_command(families: tuple[str, ...], difficulty: int | None, form: str, count: int,
                      seed: int, layout: str, roster: Path | None, title: str,
-                     jobs: int | None, output: Path) -> None:
+                     exercise_paths: tuple[Path, ...], jobs: int | None, output: Path) -> None:
     from generator.sets import SetOptions
 
+    authored = _authored(exercise_paths)
     options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
-                         title)
+                         title, authored=tuple(family for family, _ in authored))
     exercise_set = _make(options, roster, jobs)
+    if authored:
+        exercise_set = _record_authored(exercise_set, authored)
     write_atomically(output, exercise_set.dumps())
     exercises = sum(len(v.exercises) for v in exercise_set.variants)
     click.echo(f"wrote {output}: {len(exercise_set.variants)} variant(s), {exercises} "
@@ -109,6 +120,32 @@ def _make(options: SetOptions, roster: Path | None, jobs: int | None) -> Exercis
                             jobs=jobs or os.cpu_count() or 1)
     except (ExerciseSetError, GenerationError) as problem:
         raise click.ClickException(str(problem)) from None
+
+
+def _authored(paths: tuple[Path, ...]) -> list[tuple[Family, AuthoredExercise]]:
+    """The exercises of the files, read and checked before anything is generated or written."""
+    if not paths:
+        return []
+    from generator.authored.draws import family_of
+    from generator.authored.loading import load
+    from generator.family import GenerationError
+
+    try:
+        return [(family_of(exercise), exercise) for exercise in load(paths)]
+    except GenerationError as problem:
+        raise click.ClickException(str(problem)) from None
+
+
+def _record_authored(exercise_set: ExerciseSet,
+                     authored: list[tuple[Family, AuthoredExercise]]) -> ExerciseSet:
+    """The set with the source of each authored exercise it uses, so it can be rebuilt."""
+    import dataclasses
+
+    from generator.authored.loading import sources
+
+    used = {e.family for v in exercise_set.variants for e in v.exercises}
+    return dataclasses.replace(exercise_set,
+                               authored=sources((e for _, e in authored), used))
 
 
 class _NoBar:
@@ -204,4 +241,4 @@ def worksheet_command(families: tuple[str, ...], difficulty: int | None, form: s
     _render_set(exercise_set, output, ("worksheet", "key", "solutions"), True)
 
 
-COMMANDS = [families_command, generate_command, render_command, worksheet_command]
+COMMANDS = [families_command, generate_command, render_command, worksheet_command, author_group]

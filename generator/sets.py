@@ -30,6 +30,9 @@ class SetOptions:
     seed: int = 0
     layout: Layout = "numerator"
     title: str = "Matrix calculus"
+    #: Exercises from files (generator.authored), selectable by id like families; with some
+    #: and no ``families``, these are the pool.
+    authored: tuple[Family, ...] = ()
 
 
 def derived_seed(*parts: object) -> int:
@@ -41,8 +44,9 @@ def derived_seed(*parts: object) -> int:
 def eligible(options: SetOptions) -> list[tuple[Family, list[int]]]:
     """The families to draw from, each with the difficulties to use."""
     explicit = bool(options.families)
-    families = [get(name) for name in options.families] if explicit else list(
-        registry().values())
+    own = {family.name: family for family in options.authored}
+    families = [own.get(name) or get(name) for name in options.families] if explicit else list(
+        options.authored or registry().values())
     if options.difficulty is not None and not 1 <= options.difficulty <= 5:
         raise ExerciseSetError(f"difficulty must be from 1 to 5, not {options.difficulty}")
     chosen: list[tuple[Family, list[int]]] = []

@@ -108,16 +108,35 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class AuthoredSource:
+    """An exercise an instructor wrote (TOML), recorded by content so the set can be rebuilt."""
+
+    id: str
+    sha256: str
+    source: str
+    file: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "sha256": self.sha256, "source": self.source, "file": self.file}
+
+
+@dataclass(frozen=True)
 class ExerciseSet:
     seed: int
     layout: str
     variants: tuple[Variant, ...]
     title: str = "Matrix calculus"
     generator: str = field(default="matcalc")
+    #: The authored exercises the set uses (absent from the JSON when there are none).
+    authored: tuple[AuthoredSource, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "title": self.title, "seed": self.seed, "layout": self.layout,
-                "generator": self.generator, "variants": [v.to_json() for v in self.variants]}
+        record = {"format": FORMAT, "title": self.title, "seed": self.seed,
+                  "layout": self.layout, "generator": self.generator,
+                  "variants": [v.to_json() for v in self.variants]}
+        if self.authored:
+            record["authored"] = [a.to_json() for a in self.authored]
+        return record
 
     def dumps(self) -> str:
         """Deterministic JSON text: the same set gives the same bytes everywhere."""
@@ -145,6 +164,12 @@ class ExerciseSet:
                                         str(variant.get("canvas_id", ""))))
             except (KeyError, TypeError, ValueError) as problem:
                 raise ExerciseSetError(f"{place}: missing or malformed field {problem}") from None
+        try:
+            authored = tuple(AuthoredSource(str(a["id"]), str(a["sha256"]), str(a["source"]),
+                                            str(a["file"])) for a in record.get("authored", []))
+        except (KeyError, TypeError) as problem:
+            raise ExerciseSetError(f"{where}: authored: missing or malformed field {problem}") \
+                from None
         return ExerciseSet(int(record.get("seed", 0)), str(record.get("layout", "numerator")),
                            tuple(variants), str(record.get("title", "Matrix calculus")),
-                           str(record.get("generator", "matcalc")))
+                           str(record.get("generator", "matcalc")), authored)
