@@ -1,0 +1,89 @@
+"""Authored exercises generate, grade and export like families, and a set can be rebuilt."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.authored.draws import family_of
+from generator.authored.loading import from_set, load
+from generator.sets import SetOptions, make_set
+from grader.checker import check
+from grader.exercise_set import ExerciseSet
+from tests.generator.authored.conftest import FILES, matcalc
+
+
+def test_generate_records_each_exercise_by_content_and_the_set_rebuilds(tmp_path: Path) -> None:
+    out = tmp_path / "set.json"
+    done = matcalc("generate", "--exercises", FILES / "good.toml", "--count", "4", "--seed", "3",
+                   "--layout", "denominator", "-o", out)
+    assert done.returncode == 0, done.stderr
+    recorded = ExerciseSet.loads(out.read_text("utf-8"))
+    assert {a.id for a in recorded.authored} == {"bilinear", "scaled_trace"}
+    assert all(len(a.sha256) == 64 and "[[exercise]]" in a.source for a in recorded.authored)
+    families = {e.family for e in recorded.variants[0].exercises}
+    assert families == {"bilinear", "scaled_trace"}
+    # rebuilt from the set alone (the file is not read), with the same options
+    exercises = from_set(recorded)
+    options = SetOptions(count=4, seed=3, layout="denominator",
+                         authored=tuple(family_of(e) for e in exercises))
+    rebuilt = make_set(options)
+    rebuilt = type(rebuilt)(rebuilt.seed, rebuilt.layout, rebuilt.variants, rebuilt.title,
+                            rebuilt.generator, recorded.authored)
+    assert rebuilt.dumps() == out.read_text("utf-8")
+
+
+def test_keys_grade_and_answers_are_in_the_sheets_layout(tmp_path: Path) -> None:
+    families = tuple(family_of(e) for e in load([FILES / "good.toml"]))
+    for layout, shape in (("numerator", ("1", "n")), ("denominator", ("n", "1"))):
+        exercise_set = make_set(SetOptions(families=("bilinear",), count=3, layout=layout,
+                                           authored=families))
+        for exercise in exercise_set.variants[0].exercises:
+            assert exercise.shape == shape
+            assert "{" not in exercise.function and "{" not in exercise.answer
+            assert check(exercise.answer, exercise.answer_latex, exercise.given).status == \
+                "correct"
+            for mistake in exercise.mistakes:
+                assert check(exercise.answer, mistake.answer, exercise.given).status != "correct"
+
+
+def test_distractors_are_made_when_the_file_lists_none() -> None:
+    families = tuple(family_of(e) for e in load([FILES / "good.toml"]))
+    exercise_set = make_set(SetOptions(families=("scaled_trace",), count=2, authored=families))
+    for exercise in exercise_set.variants[0].exercises:
+        notes = {m.note for m in exercise.mistakes}
+        assert {"transposed", "sign", "factor"} <= notes
+        for mistake in exercise.mistakes:
+            assert check(exercise.answer, mistake.answer, exercise.given).status != "correct"
+
+
+def test_numeric_form_evaluates_the_key_at_the_drawn_values() -> None:
+    families = tuple(family_of(e) for e in load([FILES / "good.toml"]))
+    exercise_set = make_set(SetOptions(families=("bilinear",), count=2, form="numeric",
+                                       authored=families))
+    for exercise in exercise_set.variants[0].exercises:
+        assert exercise.values and exercise.answer.startswith("[")
+
+
+def test_exports_take_authored_sets(tmp_path: Path) -> None:
+    out = tmp_path / "set.json"
+    assert matcalc("generate", "--exercises", FILES, "--family", "bilinear", "--family",
+                   "quadratic", "--count", "3", "-o", out).returncode == 1  # a bad file in FILES
+    done = matcalc("generate", "--exercises", FILES / "good.toml", "--family", "bilinear",
+                   "--family", "quadratic", "--count", "3", "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert {e["family"] for e in json.loads(out.read_text())["variants"][0]["exercises"]} == \
+        {"bilinear", "quadratic"}
+    for kind in ("moodle", "canvas", "gradescope"):
+        done = matcalc("export", kind, out, "-o", tmp_path / kind)
+        assert done.returncode == 0, done.stderr
+    assert "bilinear" in (tmp_path / "moodle").read_text("utf-8")
+
+
+def test_a_malformed_file_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "set.json"
+    for name in ("syntax_error.toml", "bad_parameter.toml"):
+        done = matcalc("generate", "--exercises", FILES / name, "-o", out)
+        assert done.returncode != 0
+        assert f"{name}:" in done.stderr and "Traceback" not in done.stderr
+        assert not out.exists()
