@@ -217,12 +217,15 @@ def render_command(set_file: Path, output: Path, what: str, split: bool) -> None
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The class (CSV, as for matcalc generate): a sheet per student.")
 @click.option("--title", default="Matrix calculus", show_default=True)
+@click.option("--exercises", "exercise_paths", multiple=True, metavar="PATH",
+              type=click.Path(path_type=Path),
+              help="Exercise files you wrote (TOML) or folders of them, as for matcalc generate.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True)
 def worksheet_command(families: tuple[str, ...], difficulty: int | None, form: str, count: int,
                       seed: int, layout: str, roster: Path | None, title: str,
-                      jobs: int | None, output: Path) -> None:
+                      exercise_paths: tuple[Path, ...], jobs: int | None, output: Path) -> None:
     """Generate a verified exercise set and typeset it, in one step.
 
     \b
@@ -233,9 +236,12 @@ def worksheet_command(families: tuple[str, ...], difficulty: int | None, form: s
     """
     from generator.sets import SetOptions
 
+    authored = _authored(exercise_paths)
     options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
-                         title)
+                         title, authored=tuple(family for family, _ in authored))
     exercise_set = _make(options, roster, jobs)
+    if authored:
+        exercise_set = _record_authored(exercise_set, authored)
     write_atomically(output / "set.json", exercise_set.dumps())
     click.echo(f"wrote {output / 'set.json'}", err=True)
     _render_set(exercise_set, output, ("worksheet", "key", "solutions"), True)

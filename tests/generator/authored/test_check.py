@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from tests.generator.authored.conftest import FILES, matcalc
 
 
@@ -50,3 +53,19 @@ def test_a_bad_parameter_and_a_syntax_error_are_named() -> None:
 def test_a_folder_is_searched_and_one_bad_file_fails_the_run() -> None:
     done = matcalc("author", "check", FILES)
     assert done.returncode == 1
+
+
+def test_the_readmes_worked_example_passes_as_written(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text("utf-8")
+    section = readme.split("## Writing your own exercises", 1)[1]
+    (example, *_) = re.findall(r"```toml\n(.*?)```", section, re.S)
+    (tmp_path / "bilinear.toml").write_text(example, "utf-8")
+    done = matcalc("author", "check", "bilinear.toml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in section  # the output the README shows
+    wrong = example.replace('answer = "y^T A^T + 2 {c} x^T"', 'answer = "y^T A + 2 {c} x^T"')
+    (tmp_path / "wrong.toml").write_text(wrong, "utf-8")
+    done = matcalc("author", "check", "wrong.toml", cwd=tmp_path)
+    assert done.returncode == 1
+    for line in done.stderr.splitlines():
+        assert line in section
