@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 from generator.authored.folding import fold
+from generator.layout import transposed
 from grader.checker import check
 from grader.errors import ParseError
 from grader.language import nodes as n
@@ -59,7 +60,7 @@ def distractors(key: n.Node, declarations: Declarations) -> tuple[Mistake, ...]:
 
 def _transpose(key: n.Node, declarations: Declarations) -> Iterator[n.Node]:
     if not key.typed_shape.is_scalar:
-        yield n.Transpose(key, shape=key.typed_shape.transposed)
+        yield transposed(key)
 
 
 def _dropped_term(key: n.Node, declarations: Declarations) -> Iterator[n.Node]:

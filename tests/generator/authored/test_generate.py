@@ -87,3 +87,14 @@ def test_a_malformed_file_writes_nothing(tmp_path: Path) -> None:
         assert done.returncode != 0
         assert f"{name}:" in done.stderr and "Traceback" not in done.stderr
         assert not out.exists()
+
+
+def test_an_exercise_in_scalars_offers_the_explicit_form() -> None:
+    assert matcalc("author", "check", FILES / "explicit.toml").returncode == 0
+    families = tuple(family_of(e) for e in load([FILES / "explicit.toml"]))
+    assert families[0].forms == ("symbolic", "explicit", "numeric")
+    exercise_set = make_set(SetOptions(count=2, form="explicit", authored=families))
+    for exercise in exercise_set.variants[0].exercises:
+        assert "{" not in exercise.answer and exercise.answer.startswith("[")
+        assert {"transposed", "sign"} <= {m.note for m in exercise.mistakes}
+        assert all(not m.answer.endswith("^T") for m in exercise.mistakes)
