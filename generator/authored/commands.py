@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from generator.authored.reading import AuthoredExercise
 
 _CHECK_HELP = """Check exercise files (TOML) before a class sees them.
 
@@ -38,18 +42,28 @@ def author_group() -> None:
               help="Parameter draws per layout.")
 def check_command(paths: tuple[Path, ...], draws: int) -> None:
     from generator.authored.check import check_all
-    from generator.authored.loading import load
+    from generator.authored.loading import files, load
     from generator.family import GenerationError
 
     try:
-        exercises = load(paths)
+        found = files(paths)
     except GenerationError as problem:
         click.echo(f"error: {problem}", err=True)
         sys.exit(1)
-    failures = check_all(exercises, draws)
+    exercises: list[AuthoredExercise] = []
+    unreadable = 0
+    for path in found:  # a malformed file is reported, and the others are still checked
+        try:
+            exercises.extend(load([path]))
+        except GenerationError as problem:
+            click.echo(f"error: {problem}", err=True)
+            unreadable += 1
+    failures = check_all(tuple(exercises), draws)
     for failure in failures:
         click.echo(str(failure), err=True)
-    if failures:
-        click.echo(f"{len(failures)} problem(s) in {len(exercises)} exercise(s)", err=True)
+    if failures or unreadable:
+        click.echo(f"{len(failures)} problem(s) in {len(exercises)} exercise(s)"
+                   + (f"; {unreadable} file(s) could not be read" if unreadable else ""),
+                   err=True)
         sys.exit(1)
     click.echo(f"{len(exercises)} exercise(s) pass: {draws} draws in each layout")

@@ -50,9 +50,14 @@ def test_a_bad_parameter_and_a_syntax_error_are_named() -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_a_folder_is_searched_and_one_bad_file_fails_the_run() -> None:
+def test_a_folder_is_searched_and_every_file_is_reported() -> None:
     done = matcalc("author", "check", FILES)
     assert done.returncode == 1
+    for name in ("bad_parameter.toml:9:", "syntax_error.toml:5:", "wrong_answer.toml:6:",
+                 "failing_test.toml:12:", "zero_draw.toml:11:"):
+        assert name in done.stderr
+    assert "good.toml" not in done.stderr and "explicit.toml" not in done.stderr
+    assert "2 file(s) could not be read" in done.stderr
 
 
 def test_the_readmes_worked_example_passes_as_written(tmp_path: Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generator.authored.check import check_exercise
 from generator.authored.draws import family_of
 from generator.authored.loading import from_set, load
+from generator.authored.reading import read_text
 from generator.sets import SetOptions, make_set
 from grader.checker import check
 from grader.exercise_set import ExerciseSet
@@ -98,3 +100,29 @@ def test_an_exercise_in_scalars_offers_the_explicit_form() -> None:
         assert "{" not in exercise.answer and exercise.answer.startswith("[")
         assert {"transposed", "sign"} <= {m.note for m in exercise.mistakes}
         assert all(not m.answer.endswith("^T") for m in exercise.mistakes)
+
+
+HESSIAN = """[[exercise]]
+id = "hessian_of_a_form"
+given = "x[n], A[n,n]"
+wrt = "x"
+function = "{c} x^T A x + sum(x)"
+hessian = true
+answer = "{c} (A + A^T)"
+[exercise.parameters]
+c = [-3, -1]
+[[exercise.tests]]
+answer = "2 {c} A"
+expect = "incorrect"
+"""
+
+
+def test_a_hessian_exercise_is_n_by_n_in_both_layouts() -> None:
+    (exercise,) = read_text(HESSIAN, "h.toml")
+    assert check_exercise(exercise) == []
+    families = (family_of(exercise),)
+    for layout in ("numerator", "denominator"):
+        (built,) = make_set(SetOptions(count=1, layout=layout, authored=families)
+                            ).variants[0].exercises
+        assert built.kind == "hessian" and built.shape == ("n", "n")
+        assert built.answer.startswith("-")  # c < 0 folded into the sign
