@@ -55,6 +55,7 @@ Examples:
   matcalc generate --count 8 --seed 42 -o output/set.json
   matcalc generate --family quadratic --family trace_forms --difficulty 3
   matcalc generate --roster class.csv --layout denominator --form numeric
+  matcalc generate --exercises mine.toml --family bilinear --family quadratic
 
 The roster is a CSV file: comma, semicolon or tab separated, with a header row
 naming its columns (Student ID, SIS User ID, ID number, SID, id, username; Name,
