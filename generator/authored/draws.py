@@ -15,6 +15,7 @@ from generator.authored.parameters import Values, describe, draw
 from generator.authored.reading import AuthoredExercise
 from generator.family import Draft, Family, variable_shape
 from generator.layout import derivative_shape
+from grader.errors import MatcalcError
 from grader.evaluation import is_exact
 from grader.exercise_set import Form
 from grader.language import nodes as n
@@ -50,7 +51,7 @@ def draw_exercise(exercise: AuthoredExercise, rng: random.Random) -> Draw:
             return template.instantiate(template.read(text), values, declarations)
         except AuthoringError:
             raise
-        except Exception as problem:  # a parse error at these values (a zero divisor, say)
+        except MatcalcError as problem:  # an error at these values (a zero divisor, say)
             raise AuthoringError(f"{exercise.place(entry)}: {problem} (draw: "
                                  f"{describe(values)})") from None
 
