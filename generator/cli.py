@@ -24,6 +24,7 @@ def root() -> None:
       matcalc worksheet        generate and typeset a verified worksheet, key and solutions
       matcalc generate --help  make a verified exercise set (per student with --roster)
       matcalc render --help    typeset a set as PDF
+      matcalc author --help    exercises you write yourself (TOML), checked before use
       matcalc parse --help     how answers are written and read
       matcalc diff --help      differentiate an expression, with steps
       matcalc validate --help  check a submission before handing it in

@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from generator.authored.commands import author_group
 from generator.layout import LAYOUTS
 from grader.exercise_set import FORMS, ExerciseSet, ExerciseSetError
 from grader.files import write_atomically
 
 if TYPE_CHECKING:
+    from generator.authored.reading import AuthoredExercise
+    from generator.family import Family
     from generator.sets import SetOptions
     from grader.roster import Student
 
@@ -52,6 +55,7 @@ Examples:
   matcalc generate --count 8 --seed 42 -o output/set.json
   matcalc generate --family quadratic --family trace_forms --difficulty 3
   matcalc generate --roster class.csv --layout denominator --form numeric
+  matcalc generate --exercises mine.toml --family bilinear --family quadratic
 
 Two exercises on one sheet are never the same once digits are masked (same
 given, variable and function): if a family at a difficulty can't give as many
@@ -95,6 +99,11 @@ rows without a header.
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The class (CSV, see below): one variant per student.")
 @click.option("--title", default="Matrix calculus", show_default=True)
+@click.option("--exercises", "exercise_paths", multiple=True, metavar="PATH",
+              type=click.Path(path_type=Path),
+              help="Exercise files you wrote (TOML), or folders of them (repeatable): their "
+                   "exercises join the families, selectable by id with --family (default: "
+                   "all of them). Check them first with matcalc author check.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes for a roster (default: the number of CPUs).")
 @click.option("--rebuild", "rebuild_file", metavar="SET.json",
@@ -107,14 +116,15 @@ rows without a header.
 @click.pass_context
 def generate_command(ctx: click.Context, families: tuple[str, ...], difficulty: int | None,
                      form: str, count: int, seed: int, layout: str, roster: Path | None,
-                     title: str, jobs: int | None, rebuild_file: Path | None,
-                     student: str | None, output: Path) -> None:
+                     title: str, exercise_paths: tuple[Path, ...], jobs: int | None,
+                     rebuild_file: Path | None, student: str | None, output: Path) -> None:
     from generator.sets import SetOptions
 
     if rebuild_file is not None:
         given = [f"--{name}" for name in ("family", "difficulty", "form", "count", "seed",
-                                          "layout", "roster", "title")
-                 if ctx.get_parameter_source("families" if name == "family" else name)
+                                          "layout", "roster", "title", "exercises")
+                 if ctx.get_parameter_source({"family": "families",
+                                              "exercises": "exercise_paths"}.get(name, name))
                  == click.core.ParameterSource.COMMANDLINE]
         if given:
             raise click.UsageError(f"--rebuild takes the options from {rebuild_file}; "
@@ -123,9 +133,13 @@ def generate_command(ctx: click.Context, families: tuple[str, ...], difficulty: 
     elif student is not None:
         raise click.UsageError("--student needs --rebuild SET.json")
     else:
+        authored = _authored(exercise_paths)
         options = SetOptions(families, difficulty, form, count, seed,  # type: ignore[arg-type]
-                             layout, title)  # type: ignore[arg-type]
+                             layout, title,  # type: ignore[arg-type]
+                             authored=tuple(family for family, _ in authored))
         exercise_set = _make(options, roster, jobs)
+        if authored:
+            exercise_set = _record_authored(exercise_set, authored)
     write_atomically(output, exercise_set.dumps())
     exercises = sum(len(v.exercises) for v in exercise_set.variants)
     click.echo(f"wrote {output}: {len(exercise_set.variants)} variant(s), {exercises} "
@@ -160,6 +174,32 @@ def _rebuild(path: Path, student: str | None, jobs: int | None) -> ExerciseSet:
         raise click.ClickException(f"{path}: {problem}") from None
     except (ExerciseSetError, GenerationError) as problem:
         raise click.ClickException(str(problem)) from None
+
+
+def _authored(paths: tuple[Path, ...]) -> list[tuple[Family, AuthoredExercise]]:
+    """The exercises of the files, read and checked before anything is generated or written."""
+    if not paths:
+        return []
+    from generator.authored.draws import family_of
+    from generator.authored.loading import load
+    from generator.family import GenerationError
+
+    try:
+        return [(family_of(exercise), exercise) for exercise in load(paths)]
+    except GenerationError as problem:
+        raise click.ClickException(str(problem)) from None
+
+
+def _record_authored(exercise_set: ExerciseSet,
+                     authored: list[tuple[Family, AuthoredExercise]]) -> ExerciseSet:
+    """The set with the source of each authored exercise it uses, so it can be rebuilt."""
+    import dataclasses
+
+    from generator.authored.loading import sources
+
+    used = {e.family for v in exercise_set.variants for e in v.exercises}
+    return dataclasses.replace(exercise_set,
+                               authored=sources((e for _, e in authored), used))
 
 
 class _NoBar:
@@ -235,12 +275,15 @@ def render_command(set_file: Path, output: Path, what: str, split: bool) -> None
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The class (CSV, as for matcalc generate): a sheet per student.")
 @click.option("--title", default="Matrix calculus", show_default=True)
+@click.option("--exercises", "exercise_paths", multiple=True, metavar="PATH",
+              type=click.Path(path_type=Path),
+              help="Exercise files you wrote (TOML) or folders of them, as for matcalc generate.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True)
 def worksheet_command(families: tuple[str, ...], difficulty: int | None, form: str, count: int,
                       seed: int, layout: str, roster: Path | None, title: str,
-                      jobs: int | None, output: Path) -> None:
+                      exercise_paths: tuple[Path, ...], jobs: int | None, output: Path) -> None:
     """Generate a verified exercise set and typeset it, in one step.
 
     \b
@@ -251,12 +294,15 @@ def worksheet_command(families: tuple[str, ...], difficulty: int | None, form: s
     """
     from generator.sets import SetOptions
 
+    authored = _authored(exercise_paths)
     options = SetOptions(families, difficulty, form, count, seed, layout,  # type: ignore[arg-type]
-                         title)
+                         title, authored=tuple(family for family, _ in authored))
     exercise_set = _make(options, roster, jobs)
+    if authored:
+        exercise_set = _record_authored(exercise_set, authored)
     write_atomically(output / "set.json", exercise_set.dumps())
     click.echo(f"wrote {output / 'set.json'}", err=True)
     _render_set(exercise_set, output, ("worksheet", "key", "solutions"), True)
 
 
-COMMANDS = [families_command, generate_command, render_command, worksheet_command]
+COMMANDS = [families_command, generate_command, render_command, worksheet_command, author_group]

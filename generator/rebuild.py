@@ -9,6 +9,9 @@ they are the same.
 
 from __future__ import annotations
 
+import dataclasses
+
+from generator.family import Family
 from generator.sets import SetOptions, Student, make_set, matcalc_version
 from grader.exercise_set import ExerciseSet, ExerciseSetError, Variant
 
@@ -21,6 +24,8 @@ def rebuild(recorded: ExerciseSet, where: str, student: str | None = None, *,
         raise ExerciseSetError(f"{where}: the set records no options (it was not made by "
                                "matcalc generate, or by a matcalc older than 0.1.0)")
     options = SetOptions.from_record(dict(recorded.options), where)
+    if recorded.authored:
+        options = dataclasses.replace(options, authored=_authored_families(recorded, where))
     variants = recorded.variants
     if student is not None:
         variants = tuple(v for v in variants if v.id == student)
@@ -42,7 +47,19 @@ def rebuild(recorded: ExerciseSet, where: str, student: str | None = None, *,
                 f"it with matcalc {version}")
         made = ExerciseSet(made.seed, made.layout, made.variants, made.title, made.generator,
                            recorded.options)
-    return made
+    return dataclasses.replace(made, authored=recorded.authored)
+
+
+def _authored_families(recorded: ExerciseSet, where: str) -> tuple[Family, ...]:
+    """The exercises the set recorded from files, read again from their recorded text."""
+    from generator.authored.draws import family_of
+    from generator.authored.loading import from_set
+    from generator.family import GenerationError
+
+    try:
+        return tuple(family_of(exercise) for exercise in from_set(recorded))
+    except GenerationError as problem:
+        raise ExerciseSetError(f"{where}: {problem}") from None
 
 
 def _student(variant: Variant) -> Student:

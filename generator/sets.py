@@ -58,6 +58,9 @@ class SetOptions:
     seed: int = 0
     layout: Layout = "numerator"
     title: str = "Matrix calculus"
+    #: Exercises from files (generator.authored), selectable by id like families; with some
+    #: and no ``families``, these are the pool.
+    authored: tuple[Family, ...] = ()
 
     def __post_init__(self) -> None:
         # canonical: --family b --family a makes the set --family a --family b makes
@@ -66,7 +69,8 @@ class SetOptions:
     def record(self) -> tuple[tuple[str, Any], ...]:
         """The options as ``(name, JSON value)`` pairs, with the matcalc version that used
         them: what ``set.json`` keeps under ``options``."""
-        pairs = [(f.name, getattr(self, f.name)) for f in fields(self)]
+        pairs = [(f.name, getattr(self, f.name)) for f in fields(self)
+                 if f.name != "authored"]  # recorded by content, as the set's ``authored``
         return tuple(sorted([*pairs, ("matcalc", matcalc_version())]))
 
     @staticmethod
@@ -74,7 +78,7 @@ class SetOptions:
         """The options a set recorded; ExerciseSetError naming ``where`` if they can't be
         read."""
         known = {f.name: f for f in fields(SetOptions)}
-        unknown = sorted(set(record) - set(known) - {"matcalc"})
+        unknown = sorted(set(record) - set(known) - {"matcalc", "authored"})
         if unknown:
             raise ExerciseSetError(f"{where}: unknown options {', '.join(unknown)} (made by "
                                    f"matcalc {record.get('matcalc', '?')})")
@@ -120,8 +124,9 @@ def derived_seed(*parts: object) -> int:
 def eligible(options: SetOptions) -> list[tuple[Family, list[int]]]:
     """The families to draw from, each with the difficulties to use."""
     explicit = bool(options.families)
-    families = [get(name) for name in options.families] if explicit else list(
-        registry().values())
+    own = {family.name: family for family in options.authored}
+    families = [own.get(name) or get(name) for name in options.families] if explicit else list(
+        options.authored or registry().values())
     if options.difficulty is not None and not 1 <= options.difficulty <= 5:
         raise ExerciseSetError(f"difficulty must be from 1 to 5, not {options.difficulty}")
     chosen: list[tuple[Family, list[int]]] = []
@@ -170,7 +175,8 @@ def make_variant(options: SetOptions, student: Student, *, check: bool = True) -
                 break
         else:
             needed = slots.count((family, difficulty))
-            can = capacity(family.name, difficulty, options.form)
+            can = (capacity(family.name, difficulty, options.form) if family.name in registry()
+                   else distinct_drafts(family, difficulty, options.form))
             raise ExerciseSetError(
                 f"family {family.name} at difficulty {difficulty} ({options.form}) gives only "
                 f"{can} distinct exercise{'s' if can != 1 else ''} over "
@@ -220,7 +226,11 @@ def make_set(
 def capacity(family_name: str, difficulty: int, form: Form) -> int:
     """How many distinct exercises (digits masked) the family gives at this difficulty and form
     over CAPACITY_SEEDS seeds: its drafts counted, in canonical text, without building them."""
-    family = get(family_name)
+    return distinct_drafts(get(family_name), difficulty, form)
+
+
+def distinct_drafts(family: Family, difficulty: int, form: Form) -> int:
+    """The count :func:`capacity` caches, for any family (one read from a file too)."""
     return len({draft_signature(family, seed, difficulty, form)
                 for seed in range(CAPACITY_SEEDS)})
 

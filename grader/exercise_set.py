@@ -108,6 +108,19 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class AuthoredSource:
+    """An exercise an instructor wrote (TOML), recorded by content so the set can be rebuilt."""
+
+    id: str
+    sha256: str
+    source: str
+    file: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "sha256": self.sha256, "source": self.source, "file": self.file}
+
+
+@dataclass(frozen=True)
 class ExerciseSet:
     seed: int
     layout: str
@@ -117,6 +130,8 @@ class ExerciseSet:
     #: The options that made the set, as ``(name, JSON value)`` pairs (the generator reads
     #: them back to rebuild it); empty for a set written by other means.
     options: tuple[tuple[str, Any], ...] = ()
+    #: The authored exercises the set uses (absent from the JSON when there are none).
+    authored: tuple[AuthoredSource, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         record = {"format": FORMAT, "title": self.title, "seed": self.seed,
@@ -124,6 +139,8 @@ class ExerciseSet:
                   "variants": [v.to_json() for v in self.variants]}
         if self.options:
             record["options"] = dict(self.options)
+        if self.authored:
+            record["authored"] = [a.to_json() for a in self.authored]
         return record
 
     def dumps(self) -> str:
@@ -155,10 +172,17 @@ class ExerciseSet:
         options = record.get("options", {})
         if not isinstance(options, dict):
             raise ExerciseSetError(f"{where}: options is not an object")
+        try:
+            authored = tuple(AuthoredSource(str(a["id"]), str(a["sha256"]), str(a["source"]),
+                                            str(a["file"])) for a in record.get("authored", []))
+        except (KeyError, TypeError) as problem:
+            raise ExerciseSetError(f"{where}: authored: missing or malformed field {problem}") \
+                from None
         return ExerciseSet(int(record.get("seed", 0)), str(record.get("layout", "numerator")),
                            tuple(variants), str(record.get("title", "Matrix calculus")),
                            str(record.get("generator", "matcalc")),
-                           tuple(sorted((str(k), _frozen(v)) for k, v in options.items())))
+                           tuple(sorted((str(k), _frozen(v)) for k, v in options.items())),
+                           authored)
 
 
 def _frozen(value: Any) -> Any:
