@@ -147,15 +147,16 @@ def _where() -> str:
 
 def _refusal(environment: dict[str, str], options: RunOptions | None = None,
              fingerprint: str = "") -> str | None:
-    """Why this worker can't grade for a client with ``environment`` and ``options``."""
+    """Why this worker can't grade for a client with ``environment`` and ``options``, or
+    ``None``."""
     different = _differences(environment, worker_environment())
     if different:
-        return (f"worker {_where()} is refused: it runs " + ", ".join(different) + "; " + _HOW)
+        return "it runs " + ", ".join(different) + "; " + _HOW
     if options is not None and options.fingerprint() != fingerprint:
-        return (f"worker {_where()} is refused: it reads the grading options as "
+        return ("it reads the grading options as "
                 f"{options.fingerprint()}, this computer as {fingerprint}; " + _HOW)
     if multiprocessing.current_process().daemon:
-        return (f"worker {_where()} is refused: it is a daemonic process, which can't start "
+        return ("it is a daemonic process, which can't start "
                 "grading processes; start it with DASK_DISTRIBUTED__WORKER__DAEMON=False "
                 "(distributed.worker.daemon: False)")
     return None
@@ -170,7 +171,7 @@ def run_batch(batch: Batch) -> list[list[Verdict]]:
     """The verdicts of each student's checks, on this worker's pool with the run's caps."""
     refusal = _refusal(dict(batch.environment), batch.options, batch.fingerprint)
     if refusal is not None:
-        raise ClusterError(refusal)
+        raise ClusterError(f"worker {_where()} is refused: {refusal}")
     pool = _pool(batch.options.caps, batch.options.jobs or 1)
     return list(pool.map_batches(batch.students))
 
@@ -233,7 +234,7 @@ class ClusterGrading:
                 raise ClusterError(f"worker {address} is refused: it can't run matcalc "
                                    f"({type(answer).__name__}: {answer}); {_HOW}")
             if answer is not None:
-                raise ClusterError(str(answer))
+                raise ClusterError(f"worker {address} is refused: {answer}")
         workers = self.client.scheduler_info(n_workers=-1)["workers"]
         return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
 

@@ -1,0 +1,226 @@
+"""Grading on a Dask cluster: a LocalCluster, and a real `dask scheduler` with two `dask worker`
+processes on loopback.  Reports and gradebooks must be byte-identical to a local run, a worker
+killed mid-run must cost nothing, and a worker with another matcalc must be refused by name."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import root
+from grader.cluster import Cluster, ClusterError, parse_cluster
+from grader.grading_run import RunOptions, find_submissions, grade_class
+from grader.report import StudentReport
+from tests.grader.classes import class_set
+from tests.grader.test_grading_run import snapshot, write_class
+
+distributed = pytest.importorskip("distributed")
+
+DASK = Path(sys.executable).parent / "dask"
+STUDENTS = 24
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("local:3", Cluster(workers=3)),
+    ("tcp://127.0.0.1:8786", Cluster(address="tcp://127.0.0.1:8786")),
+    ("tls://scheduler.uni.example:8786", Cluster(address="tls://scheduler.uni.example:8786")),
+    ("tcp://[::1]:8786", Cluster(address="tcp://[::1]:8786")),
+])
+def test_cluster_addresses(text: str, expected: Cluster) -> None:
+    assert parse_cluster(text) == expected
+
+
+@pytest.mark.parametrize("text", ["local:0", "local:x", "8786", "http://h:8786", "tcp://h",
+                                  "tcp://h:99999", "tcp://h:1; rm -rf /", ""])
+def test_bad_cluster_addresses_are_usage_errors(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ClusterError, match="--cluster"):
+        parse_cluster(text)
+    set_path = write_class(tmp_path, 1)
+    done = CliRunner().invoke(root, ["grade", str(set_path), str(tmp_path / "submissions"),
+                                     "-o", str(tmp_path / "out"), "--cluster", text])
+    assert done.exit_code == 2 and "--cluster" in done.output
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
+    """A class graded locally: its folder and the reports and gradebook, byte for byte."""
+    folder = tmp_path_factory.mktemp("class")
+    set_path = write_class(folder, STUDENTS)
+    done = CliRunner().invoke(root, ["grade", str(set_path), str(folder / "submissions"),
+                                     "-o", str(folder / "local"), "--jobs", "2"])
+    assert done.exit_code == 0, done.output
+    return folder, snapshot(folder / "local")
+
+
+def test_a_local_cluster_writes_what_a_local_run_writes(
+        reference: tuple[Path, dict[str, bytes]]) -> None:
+    folder, expected = reference
+    out = folder / "local-cluster"
+    command = ["grade", str(folder / "set.json"), str(folder / "submissions"), "-o", str(out),
+               "--cluster", "local:2", "--batch", "5"]
+    done = CliRunner().invoke(root, command)
+    assert done.exit_code == 0, done.output
+    assert snapshot(out) == expected
+    again = CliRunner().invoke(root, [*command, "--resume"])
+    assert f"graded 0, reused {STUDENTS}" in again.output  # --resume works unchanged
+    assert snapshot(out) == expected
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_worker(scheduler: str, name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(DASK), "worker", scheduler, "--name", name, "--nthreads", "1", "--nworkers", "1",
+         "--host", "127.0.0.1", "--no-dashboard", "--memory-limit", "0"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def wait_for(scheduler: str, names: set[str]) -> None:
+    with distributed.Client(scheduler, timeout=30) as client:
+        deadline = time.monotonic() + 60
+        while True:
+            workers = client.scheduler_info(n_workers=-1)["workers"].values()
+            if {str(w["name"]) for w in workers} == names:
+                return
+            assert time.monotonic() < deadline, f"workers {names} did not join"
+            time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A `dask scheduler` and two `dask worker` processes on free loopback ports."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    processes = [subprocess.Popen(
+        [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
+         "--no-dashboard"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)]
+    try:
+        processes += [start_worker(address, name, env) for name in ("w1", "w2")]
+        wait_for(address, {"w1", "w2"})
+        yield address
+    finally:
+        for process in reversed(processes):
+            stop(process)
+
+
+def test_a_scheduler_and_two_workers_write_what_a_local_run_writes(
+        scheduler: str, reference: tuple[Path, dict[str, bytes]]) -> None:
+    folder, expected = reference
+    out = folder / "remote"
+    done = CliRunner().invoke(root, ["grade", str(folder / "set.json"),
+                                     str(folder / "submissions"), "-o", str(out),
+                                     "--cluster", scheduler])
+    assert done.exit_code == 0, done.output
+    assert snapshot(out) == expected
+
+
+def test_a_worker_killed_mid_run_loses_nothing(
+        scheduler: str, reference: tuple[Path, dict[str, bytes]]) -> None:
+    folder, expected = reference
+    out = folder / "killed"
+    killed: list[str] = []
+    written: list[str] = []
+
+    with distributed.Client(scheduler, timeout=30) as client:
+        pids = client.run(os.getpid)
+
+        def progress(report: StudentReport, reused: bool) -> None:
+            written.append(report.source)
+            if killed:
+                return
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:  # a worker in the middle of a batch
+                busy = [w for w, keys in client.processing().items()
+                        if any(str(k).startswith("matcalc-batch") for k in keys)]
+                if busy:
+                    killed.append(busy[0])
+                    os.kill(pids[busy[0]], signal.SIGKILL)
+                    return
+                time.sleep(0.001)
+
+        result = grade_class(class_set(STUDENTS), find_submissions([folder / "submissions"]), out,
+                             RunOptions(cluster=Cluster(address=scheduler)), progress=progress)
+    assert killed, "no worker was busy"
+    assert len(written) == len(set(written)) == STUDENTS  # every report, each once
+    assert result.graded == STUDENTS
+    from grader.gradebook import gradebook_csv
+
+    (out / "gradebook.csv").write_text(
+        gradebook_csv(result.rows, class_set(STUDENTS), "plain"), "utf-8")
+    assert snapshot(out) == expected
+    wait_for(scheduler, {"w1", "w2"})  # the nanny restarted it, for the tests after this one
+
+
+@pytest.mark.parametrize("why", ["version", "daemon"])
+def test_a_worker_unlike_the_client_is_refused_by_name(
+        scheduler: str, reference: tuple[Path, dict[str, bytes]], tmp_path: Path,
+        why: str) -> None:
+    folder, _ = reference
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    if why == "version":  # another matcalc installed where the worker looks first
+        info = tmp_path / "site" / "matcalc-9.9.9.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text("Metadata-Version: 2.1\nName: matcalc\nVersion: 9.9.9\n",
+                                       "utf-8")
+        env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "site"),
+                                             *filter(None, [env.get("PYTHONPATH")])])
+    else:
+        env["DASK_DISTRIBUTED__WORKER__DAEMON"] = "True"
+    odd = start_worker(scheduler, "odd", env)
+    try:
+        wait_for(scheduler, {"w1", "w2", "odd"})
+        with distributed.Client(scheduler, timeout=30) as client:
+            address = next(a for a, w in client.scheduler_info(n_workers=-1)["workers"].items()
+                           if w["name"] == "odd")
+        out = tmp_path / "out"
+        done = CliRunner().invoke(root, ["grade", str(folder / "set.json"),
+                                         str(folder / "submissions"), "-o", str(out),
+                                         "--cluster", scheduler])
+        assert done.exit_code == 1, done.output
+        assert f"worker {address} is refused" in done.output
+        assert ("matcalc 9.9.9" if why == "version" else "DAEMON=False") in done.output
+        assert "Traceback" not in done.output
+        assert not list(out.glob("*.json"))  # nothing graded by a worker that was refused
+    finally:
+        stop(odd)
+    wait_for(scheduler, {"w1", "w2"})
+
+
+def test_a_batch_from_a_client_unlike_the_worker_is_refused() -> None:
+    """A worker that joins after the run's start is checked with every batch it takes."""
+    from grader.cluster import Batch, run_batch, worker_environment
+    from grader.pool import CheckJob
+
+    options = RunOptions()
+    job = CheckJob("2 x", "2 x", "x[n]")
+    mine = worker_environment()
+    assert run_batch(Batch(tuple(mine.items()), options, options.fingerprint(), ((job,),))
+                     )[0][0].status == "correct"
+    older = {**mine, "sympy": "1.0"}
+    with pytest.raises(ClusterError, match=r"is refused: it runs sympy .* \(here 1\.0\)"):
+        run_batch(Batch(tuple(older.items()), options, options.fingerprint(), ((job,),)))
+    with pytest.raises(ClusterError, match="is refused: it reads the grading options"):
+        run_batch(Batch(tuple(mine.items()), options, options.fingerprint() + " ", ((job,),)))
