@@ -5,9 +5,10 @@
    workers of one thread each (a scheduler started beforehand, as a course's would be: the run
    connects to it, checks its workers and sends batches of ``--batch`` students).  Target:
    the cluster's overhead ≤ 15% on 2 cores.  Reports are compared byte for byte.
-2. The overhead of one batch (scheduling, transfer, the version check), in ms, at several batch
-   sizes: batches of real checks sent one at a time to a 1-worker cluster, against the same
-   batches run one at a time on a local pool of one process.
+2. The overhead of one batch, in ms, at several batch sizes, batches sent one at a time to a
+   1-worker cluster: scheduling and transfer alone (a task that carries the batch and returns
+   as many bytes as its verdicts take), and the whole difference between grading the batch on
+   the worker (with the version check) and on a local pool of one process.
 
 Medians of ``--rounds``; the load average is printed with each figure: the figures mean little
 on a busy machine.
@@ -18,6 +19,7 @@ on a busy machine.
 from __future__ import annotations
 
 import argparse
+import pickle
 import statistics
 import sys
 import tempfile
@@ -60,6 +62,11 @@ def by_student(graded: Sequence[tuple[Exercise, str]], count: int) -> list[tuple
                      CheckOptions(mistakes=e.mistakes)) for e, text in graded]
     per = max(1, count)
     return [tuple(jobs[i:i + per]) for i in range(0, len(jobs), per)]
+
+
+def carry(batch: Batch, size: int) -> bytes:
+    """A task that only carries: a batch in, as many bytes out as its verdicts take."""
+    return bytes(size)
 
 
 def main() -> None:
@@ -129,7 +136,8 @@ def main() -> None:
                                   for b in batches]
                     client.submit(run_batch, work_items[0], pure=False).result()  # warm
                     list(pool.map_batches(batches[0]))
-                    here, there = [], []
+                    sizes = [len(pickle.dumps(list(pool.map_batches(b)))) for b in batches]
+                    here, there, carried = [], [], []
                     for _ in range(args.rounds):
                         start = time.perf_counter()
                         for batch in batches:
@@ -139,12 +147,18 @@ def main() -> None:
                         for item in work_items:
                             client.submit(run_batch, item, pure=False).result()
                         there.append(time.perf_counter() - start)
+                        start = time.perf_counter()
+                        for item, size_ in zip(work_items, sizes, strict=True):
+                            client.submit(carry, item, size_, pure=False).result()
+                        carried.append(time.perf_counter() - start)
                     extra = (statistics.median(there) - statistics.median(here)) / len(batches)
+                    trip = statistics.median(carried) / len(batches)
                     checks = sum(len(s) for s in batches[0])
-                    print(f"  {size:4d} students ({checks:4d} checks) per batch: "
-                          f"{extra * 1000:6.2f} ms per batch "
-                          f"({extra * 1000 / size:5.2f} ms per student; local pool "
-                          f"{statistics.median(here) / len(batches) * 1000:7.2f} ms per batch)")
+                    print(f"  {size:4d} students ({checks:4d} checks, {sizes[0] >> 10:4d} KiB of "
+                          f"verdicts): scheduling and transfer {trip * 1000:6.2f} ms per batch; "
+                          f"cluster − local {extra * 1000:6.2f} ms per batch "
+                          f"({extra * 1000 / size:5.2f} ms per student; the checks take "
+                          f"{statistics.median(here) / len(batches) * 1000:7.2f} ms)")
         finally:
             pool.close()
             cluster.close()
