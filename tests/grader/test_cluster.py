@@ -224,3 +224,62 @@ def test_a_batch_from_a_client_unlike_the_worker_is_refused() -> None:
         run_batch(Batch(tuple(older.items()), options, options.fingerprint(), ((job,),)))
     with pytest.raises(ClusterError, match="is refused: it reads the grading options"):
         run_batch(Batch(tuple(mine.items()), options, options.fingerprint() + " ", ((job,),)))
+
+
+def write_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate and its key (the CA of the scheduler, workers and client)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "matcalc test")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(hours=1))
+                   .not_valid_after(now + datetime.timedelta(hours=1))
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    cert, private = folder / "cert.pem", folder / "key.pem"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    return cert, private
+
+
+def test_tls_with_dasks_security_settings(
+        reference: tuple[Path, dict[str, bytes]], tmp_path: Path) -> None:
+    folder, expected = reference
+    cert, key = write_certificate(tmp_path)
+    tls = ["--tls-ca-file", str(cert), "--tls-cert", str(cert), "--tls-key", str(key)]
+    port = free_port()
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    processes = [subprocess.Popen(
+        [str(DASK), "scheduler", "--protocol", "tls", "--host", "127.0.0.1", "--port", str(port),
+         "--no-dashboard", *tls], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)]
+    try:
+        processes.append(subprocess.Popen(
+            [str(DASK), "worker", f"tls://127.0.0.1:{port}", "--nthreads", "1", "--host",
+             "127.0.0.1", "--no-dashboard", *tls], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True))
+        out = tmp_path / "out"
+        client_env = {**env, "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": str(cert),
+                      "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(cert),
+                      "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(key),
+                      "DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True"}
+        done = subprocess.run(
+            [sys.executable, "-c", "from generator.cli import main; main()", "grade",
+             str(folder / "set.json"), str(folder / "submissions"), "-o", str(out), "--cluster",
+             f"tls://127.0.0.1:{port}", "--batch", "4"],
+            env=client_env, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        assert snapshot(out) == expected
+    finally:
+        for process in reversed(processes):
+            stop(process)
