@@ -342,7 +342,7 @@ interrupted.
               help="Keep the reports of an earlier run where nothing changed.")
 @click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
               help="Grade on a Dask cluster: tcp://HOST:PORT, tls://HOST:PORT or local:N.")
-@click.option("--batch", type=click.IntRange(min=1, max=10_000), default=1, show_default=True,
+@click.option("--batch", type=click.IntRange(min=1, max=10_000), default=10, show_default=True,
               help="Students per task sent to a --cluster worker.")
 @click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="The class (CSV; as for matcalc generate): a gradebook row per "

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,27 +144,37 @@ def test_a_worker_killed_mid_run_loses_nothing(
     out = folder / "killed"
     killed: list[str] = []
     written: list[str] = []
+    running = threading.Event()
 
     with distributed.Client(scheduler, timeout=30) as client:
         pids = client.run(os.getpid)
 
+        def kill_a_busy_worker() -> None:
+            """SIGKILL the first worker seen holding a batch, without warning."""
+            while running.is_set() and not killed:
+                for worker, keys in client.processing().items():
+                    if any(str(key).startswith("matcalc-batch") for key in keys):
+                        os.kill(pids[worker], signal.SIGKILL)
+                        killed.append(worker)
+                        return
+                time.sleep(0.002)
+
         def progress(report: StudentReport, reused: bool) -> None:
             written.append(report.source)
-            if killed:
-                return
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:  # a worker in the middle of a batch
-                busy = [w for w, keys in client.processing().items()
-                        if any(str(k).startswith("matcalc-batch") for k in keys)]
-                if busy:
-                    killed.append(busy[0])
-                    os.kill(pids[busy[0]], signal.SIGKILL)
-                    return
-                time.sleep(0.001)
+            if len(written) == 1:
+                time.sleep(0.5)  # the batches after the first are out on the workers
 
-        result = grade_class(class_set(STUDENTS), find_submissions([folder / "submissions"]), out,
-                             RunOptions(cluster=Cluster(address=scheduler)), progress=progress)
-    assert killed, "no worker was busy"
+        running.set()
+        killer = threading.Thread(target=kill_a_busy_worker)
+        killer.start()
+        try:
+            result = grade_class(class_set(STUDENTS), find_submissions([folder / "submissions"]),
+                                 out, RunOptions(cluster=Cluster(address=scheduler, chunk=1)),
+                                 progress=progress)
+        finally:
+            running.clear()
+            killer.join()
+    assert killed, "no worker was seen with a batch"
     assert len(written) == len(set(written)) == STUDENTS  # every report, each once
     assert result.graded == STUDENTS
     from grader.gradebook import gradebook_csv
