@@ -337,7 +337,8 @@ interrupted.
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON summary (one entry per submission) instead of text.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=256), default=None,
-              help="Worker processes [default: one per core].")
+              help="Worker processes [default: one per core; with --cluster, per "
+                   "worker thread, default 1].")
 @click.option("--resume", is_flag=True,
               help="Keep the reports of an earlier run where nothing changed.")
 @click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
