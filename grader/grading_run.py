@@ -411,8 +411,9 @@ def grade_students(students: Sequence[Gradable], options: RunOptions
                    ) -> Iterator[StudentReport]:
     """Each student's report, in order, as soon as their last answer is graded.
 
-    All answers go through one pool (started only if there is an answer to grade), a student's
-    answers in one batch, so a slow answer holds up only its own student's report.  An answer
+    All answers go through one pool, or one cluster (opened only if there is an answer to
+    grade), a student's answers in one batch, so a slow answer holds up only its own student's
+    report (on a cluster, only its task's students' reports).  An answer
     already checked in this run (same key, text, declarations, layout and options: the check
     is deterministic) takes the verdict it got then.
     """
