@@ -413,7 +413,7 @@ def grade_students(students: Sequence[Gradable], options: RunOptions
 
     All answers go through one pool, or one cluster (opened only if there is an answer to
     grade), a student's answers in one batch, so a slow answer holds up only its own student's
-    report (on a cluster, only its task's students' reports).  An answer
+    report.  An answer
     already checked in this run (same key, text, declarations, layout and options: the check
     is deterministic) takes the verdict it got then.
     """
