@@ -1,10 +1,17 @@
 """Grading on a Dask cluster: a LocalCluster, and a real `dask scheduler` with two `dask worker`
 processes on loopback.  Reports and gradebooks must be byte-identical to a local run, a worker
-killed mid-run must cost nothing, and a worker with another matcalc must be refused by name."""
+killed mid-run must cost nothing, and a worker with another matcalc must be refused by name.
+
+Every Dask client runs in a child process (``matcalc grade``, or a spawned helper): a client's
+threads leave this process a large address space, which later pools forked from it would count
+against their memory cap."""
 
 from __future__ import annotations
 
+import importlib.util
+import multiprocessing
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,10 +32,23 @@ from grader.report import StudentReport
 from tests.grader.classes import class_set
 from tests.grader.test_grading_run import snapshot, write_class
 
-distributed = pytest.importorskip("distributed")
+if importlib.util.find_spec("distributed") is None:  # pragma: no cover - the test extra has it
+    pytest.skip("needs matcalc[dask]", allow_module_level=True)
 
 DASK = Path(sys.executable).parent / "dask"
 STUDENTS = 24
+
+
+def spawned() -> ProcessPoolExecutor:
+    """A fresh process for code that opens Dask clients."""
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def grade(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``matcalc grade ARGS`` in its own process."""
+    return subprocess.run([sys.executable, "-c", "from generator.cli import main; main()",
+                           "grade", *args], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -66,13 +87,13 @@ def test_a_local_cluster_writes_what_a_local_run_writes(
         reference: tuple[Path, dict[str, bytes]]) -> None:
     folder, expected = reference
     out = folder / "local-cluster"
-    command = ["grade", str(folder / "set.json"), str(folder / "submissions"), "-o", str(out),
+    command = [str(folder / "set.json"), str(folder / "submissions"), "-o", str(out),
                "--cluster", "local:2", "--batch", "5"]
-    done = CliRunner().invoke(root, command)
-    assert done.exit_code == 0, done.output
+    done = grade(*command)
+    assert done.returncode == 0, done.stderr
     assert snapshot(out) == expected
-    again = CliRunner().invoke(root, [*command, "--resume"])
-    assert f"graded 0, reused {STUDENTS}" in again.output  # --resume works unchanged
+    again = grade(*command, "--resume")
+    assert f"graded 0, reused {STUDENTS}" in again.stdout  # --resume works unchanged
     assert snapshot(out) == expected
 
 
@@ -90,6 +111,13 @@ def start_worker(scheduler: str, name: str, env: dict[str, str]) -> subprocess.P
 
 
 def wait_for(scheduler: str, names: set[str]) -> None:
+    with spawned() as child:
+        child.submit(wait_for_here, scheduler, names).result()
+
+
+def wait_for_here(scheduler: str, names: set[str]) -> None:
+    import distributed
+
     with distributed.Client(scheduler, timeout=30) as client:
         deadline = time.monotonic() + 60
         while True:
@@ -131,26 +159,27 @@ def test_a_scheduler_and_two_workers_write_what_a_local_run_writes(
         scheduler: str, reference: tuple[Path, dict[str, bytes]]) -> None:
     folder, expected = reference
     out = folder / "remote"
-    done = CliRunner().invoke(root, ["grade", str(folder / "set.json"),
-                                     str(folder / "submissions"), "-o", str(out),
-                                     "--cluster", scheduler])
-    assert done.exit_code == 0, done.output
+    done = grade(str(folder / "set.json"), str(folder / "submissions"), "-o", str(out),
+                 "--cluster", scheduler)
+    assert done.returncode == 0, done.stderr
     assert snapshot(out) == expected
 
 
-def test_a_worker_killed_mid_run_loses_nothing(
-        scheduler: str, reference: tuple[Path, dict[str, bytes]]) -> None:
-    folder, expected = reference
-    out = folder / "killed"
+def grade_and_kill_a_worker(scheduler: str, folder: Path, out: Path
+                            ) -> tuple[list[str], list[str], int]:
+    """Grade the class on the cluster while a worker seen holding a batch is SIGKILLed: the
+    worker killed, the reports in the order written, the students graded."""
+    import distributed
+
+    from grader.gradebook import gradebook_csv
+
     killed: list[str] = []
     written: list[str] = []
     running = threading.Event()
-
     with distributed.Client(scheduler, timeout=30) as client:
         pids = client.run(os.getpid)
 
         def kill_a_busy_worker() -> None:
-            """SIGKILL the first worker seen holding a batch, without warning."""
             while running.is_set() and not killed:
                 for worker, keys in client.processing().items():
                     if any(str(key).startswith("matcalc-batch") for key in keys):
@@ -174,15 +203,31 @@ def test_a_worker_killed_mid_run_loses_nothing(
         finally:
             running.clear()
             killer.join()
-    assert killed, "no worker was seen with a batch"
-    assert len(written) == len(set(written)) == STUDENTS  # every report, each once
-    assert result.graded == STUDENTS
-    from grader.gradebook import gradebook_csv
-
     (out / "gradebook.csv").write_text(
         gradebook_csv(result.rows, class_set(STUDENTS), "plain"), "utf-8")
+    return killed, written, result.graded
+
+
+def test_a_worker_killed_mid_run_loses_nothing(
+        scheduler: str, reference: tuple[Path, dict[str, bytes]]) -> None:
+    folder, expected = reference
+    out = folder / "killed"
+    with spawned() as child:
+        killed, written, graded = child.submit(grade_and_kill_a_worker, scheduler, folder,
+                                               out).result()
+    assert killed, "no worker was seen with a batch"
+    assert len(written) == len(set(written)) == STUDENTS  # every report, each once
+    assert graded == STUDENTS
     assert snapshot(out) == expected
     wait_for(scheduler, {"w1", "w2"})  # the nanny restarted it, for the tests after this one
+
+
+def worker_address(scheduler: str, name: str) -> str:
+    import distributed
+
+    with distributed.Client(scheduler, timeout=30) as client:
+        return next(str(a) for a, w in client.scheduler_info(n_workers=-1)["workers"].items()
+                    if w["name"] == name)
 
 
 @pytest.mark.parametrize("why", ["version", "daemon"])
@@ -203,38 +248,50 @@ def test_a_worker_unlike_the_client_is_refused_by_name(
     odd = start_worker(scheduler, "odd", env)
     try:
         wait_for(scheduler, {"w1", "w2", "odd"})
-        with distributed.Client(scheduler, timeout=30) as client:
-            address = next(a for a, w in client.scheduler_info(n_workers=-1)["workers"].items()
-                           if w["name"] == "odd")
+        with spawned() as child:
+            address = child.submit(worker_address, scheduler, "odd").result()
         out = tmp_path / "out"
-        done = CliRunner().invoke(root, ["grade", str(folder / "set.json"),
-                                         str(folder / "submissions"), "-o", str(out),
-                                         "--cluster", scheduler])
-        assert done.exit_code == 1, done.output
-        assert f"worker {address} is refused" in done.output
-        assert ("matcalc 9.9.9" if why == "version" else "DAEMON=False") in done.output
-        assert "Traceback" not in done.output
+        done = grade(str(folder / "set.json"), str(folder / "submissions"), "-o", str(out),
+                     "--cluster", scheduler)
+        assert done.returncode == 1, done.stderr
+        assert f"worker {address} is refused" in done.stderr
+        assert ("matcalc 9.9.9" if why == "version" else "DAEMON=False") in done.stderr
+        assert "Traceback" not in done.stderr
         assert not list(out.glob("*.json"))  # nothing graded by a worker that was refused
     finally:
         stop(odd)
     wait_for(scheduler, {"w1", "w2"})
 
 
-def test_a_batch_from_a_client_unlike_the_worker_is_refused() -> None:
-    """A worker that joins after the run's start is checked with every batch it takes."""
+def refusals() -> tuple[str, list[str]]:
+    """A batch from a client like this process, then from unlike ones: the verdict's status,
+    and the messages of the refusals."""
     from grader.cluster import Batch, run_batch, worker_environment
     from grader.pool import CheckJob
 
     options = RunOptions()
     job = CheckJob("2 x", "2 x", "x[n]")
     mine = worker_environment()
-    assert run_batch(Batch(tuple(mine.items()), options, options.fingerprint(), ((job,),))
-                     )[0][0].status == "correct"
-    older = {**mine, "sympy": "1.0"}
-    with pytest.raises(ClusterError, match=r"is refused: it runs sympy .* \(here 1\.0\)"):
-        run_batch(Batch(tuple(older.items()), options, options.fingerprint(), ((job,),)))
-    with pytest.raises(ClusterError, match="is refused: it reads the grading options"):
-        run_batch(Batch(tuple(mine.items()), options, options.fingerprint() + " ", ((job,),)))
+    status = run_batch(Batch(tuple(mine.items()), options, options.fingerprint(), ((job,),))
+                       )[0][0].status
+    messages = []
+    for environment, fingerprint in (({**mine, "sympy": "1.0"}, options.fingerprint()),
+                                     (mine, options.fingerprint() + " ")):
+        try:
+            run_batch(Batch(tuple(environment.items()), options, fingerprint, ((job,),)))
+        except ClusterError as problem:
+            messages.append(str(problem))
+    return status, messages
+
+
+def test_a_batch_from_a_client_unlike_the_worker_is_refused() -> None:
+    """A worker that joins after the run's start is checked with every batch it takes."""
+    with spawned() as child:
+        status, messages = child.submit(refusals).result()
+    assert status == "correct"
+    assert len(messages) == 2
+    assert re.search(r"is refused: it runs sympy .* \(here 1\.0\)", messages[0])
+    assert "is refused: it reads the grading options" in messages[1]
 
 
 def write_certificate(folder: Path) -> tuple[Path, Path]:
@@ -284,11 +341,8 @@ def test_tls_with_dasks_security_settings(
                       "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": str(cert),
                       "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": str(key),
                       "DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True"}
-        done = subprocess.run(
-            [sys.executable, "-c", "from generator.cli import main; main()", "grade",
-             str(folder / "set.json"), str(folder / "submissions"), "-o", str(out), "--cluster",
-             f"tls://127.0.0.1:{port}", "--batch", "4"],
-            env=client_env, capture_output=True, text=True, timeout=300, check=False)
+        done = grade(str(folder / "set.json"), str(folder / "submissions"), "-o", str(out),
+                     "--cluster", f"tls://127.0.0.1:{port}", "--batch", "4", env=client_env)
         assert done.returncode == 0, done.stderr
         assert snapshot(out) == expected
     finally:
