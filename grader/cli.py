@@ -307,8 +307,9 @@ certificates from Dask's settings, e.g. DASK_DISTRIBUTED__COMM__TLS__CA_FILE);
 local:N starts N workers here. A task carries --batch students; each worker
 thread checks them on --jobs processes (default 1) under the same caps.
 Workers must run this matcalc version (others are refused by name) and need
-DASK_DISTRIBUTED__WORKER__DAEMON=False. Reports, --resume and the gradebook
-are as without --cluster.
+DASK_DISTRIBUTED__WORKER__DAEMON=False (and MALLOC_ARENA_MAX=2 in their
+environment, see the README). Reports, --resume and the gradebook are as
+without --cluster.
 
 \b
 Examples:

@@ -141,7 +141,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def scheduler() -> Iterator[str]:
     """A `dask scheduler` and two `dask worker` processes on free loopback ports."""
     address = f"tcp://127.0.0.1:{free_port()}"
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "MALLOC_ARENA_MAX": "2"}
     processes = [subprocess.Popen(
         [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
          "--no-dashboard"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -235,7 +235,7 @@ def test_a_worker_unlike_the_client_is_refused_by_name(
         scheduler: str, reference: tuple[Path, dict[str, bytes]], tmp_path: Path,
         why: str) -> None:
     folder, _ = reference
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "MALLOC_ARENA_MAX": "2"}
     if why == "version":  # another matcalc installed where the worker looks first
         info = tmp_path / "site" / "matcalc-9.9.9.dist-info"
         info.mkdir(parents=True)
@@ -326,7 +326,7 @@ def test_tls_with_dasks_security_settings(
     cert, key = write_certificate(tmp_path)
     tls = ["--tls-ca-file", str(cert), "--tls-cert", str(cert), "--tls-key", str(key)]
     port = free_port()
-    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False", "MALLOC_ARENA_MAX": "2"}
     processes = [subprocess.Popen(
         [str(DASK), "scheduler", "--protocol", "tls", "--host", "127.0.0.1", "--port", str(port),
          "--no-dashboard", *tls], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
