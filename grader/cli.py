@@ -336,11 +336,23 @@ submissions of no roster student. Reports are written atomically, student by
 student: after an interruption, --resume grades only what is missing or changed.
 
 \b
+--cluster sends the checks to a Dask cluster (pip install 'matcalc[dask]'):
+tcp://HOST:8786 or tls://HOST:8786 names a running `dask scheduler` (TLS
+certificates from Dask's settings, e.g. DASK_DISTRIBUTED__COMM__TLS__CA_FILE);
+local:N starts N workers here. A task carries --batch students; each worker
+thread checks them on --jobs processes (default 1) under the same caps.
+Workers must run this matcalc version (others are refused by name) and need
+DASK_DISTRIBUTED__WORKER__DAEMON=False (and MALLOC_ARENA_MAX=2 in their
+environment, see the README). Reports, --resume and the gradebook are as
+without --cluster.
+
+\b
 Examples:
   matcalc grade output/set.json submissions/ -o output/grades
   matcalc grade set.json submissions/ --csv gradebook.csv --jobs 2 --resume
   matcalc grade set.json canvas-download/ --roster canvas-export.csv --csv-format canvas
   matcalc grade set.json s001.txt --json
+  matcalc grade set.json submissions/ --cluster tcp://10.0.0.5:8786 --batch 20
 
 Exit status: 0 when the run finished (rejected submissions included), 1 for an
 error such as an unreadable set or roster, 2 for a usage error, 130 if
@@ -361,17 +373,24 @@ interrupted.
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON summary (one entry per submission) instead of text.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1, max=256), default=None,
-              help="Worker processes [default: one per core].")
+              help="Worker processes [default: one per core; with --cluster, per "
+                   "worker thread, default 1].")
 @click.option("--resume", is_flag=True,
               help="Keep the reports of an earlier run where nothing changed.")
+@click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
+              help="Grade on a Dask cluster: tcp://HOST:PORT, tls://HOST:PORT or local:N.")
+@click.option("--batch", type=click.IntRange(min=1, max=10_000), default=10, show_default=True,
+              help="Students per task sent to a --cluster worker.")
 @click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="The class (CSV; as for matcalc generate): a gradebook row per "
                                  "student, in its order [default: the set's students].")
 @grading_options
 def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path,
                   csv_path: Path | None, csv_format: str, as_json: bool, jobs: int | None,
-                  resume: bool, roster_path: Path | None, partial_credit: bool, points: float,
+                  resume: bool, cluster_address: str | None, batch: int,
+                  roster_path: Path | None, partial_credit: bool, points: float,
                   timeout: float) -> None:
+    from grader.cluster import parse_cluster
     from grader.files import write_atomically
     from grader.gradebook import gradebook_csv
     from grader.grading_run import (
@@ -385,6 +404,10 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
     from grader.report import StudentReport
     from grader.roster import read_roster
 
+    try:
+        cluster = None if cluster_address is None else parse_cluster(cluster_address, batch)
+    except MatcalcError as problem:
+        raise click.UsageError(str(problem)) from None
     exercise_set = load_set(set_path)
     try:
         roster = read_roster(roster_path) if roster_path is not None else None
@@ -401,7 +424,8 @@ def grade_command(set_path: Path, submissions: tuple[Path, ...], directory: Path
                                ", ".join(str(s) for s in submissions))
     root = common_root(submissions)
     options = RunOptions(jobs=jobs, resume=resume, partial_credit=partial_credit,
-                         points=points, caps=Caps(wall_seconds=timeout, cpu_seconds=timeout))
+                         points=points, caps=Caps(wall_seconds=timeout, cpu_seconds=timeout),
+                         cluster=cluster)
     done = 0
     with click.progressbar(length=len(sources), label="grading", file=sys.stderr,
                            show_pos=True, show_eta=True) as bar:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from grader.attribution import (
     Attribution,
@@ -51,6 +52,9 @@ from grader.submission import (
 )
 from grader.verdict import CheckOptions, Verdict
 
+if TYPE_CHECKING:
+    from grader.cluster import Cluster, ClusterGrading
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -63,9 +67,11 @@ class RunOptions:
     #: Points per question.
     points: float = 1.0
     caps: Caps = field(default_factory=Caps)
+    #: Grade on this Dask cluster instead of local processes (see :mod:`grader.cluster`).
+    cluster: Cluster | None = None
 
     def fingerprint(self) -> str:
-        """What changes a verdict: the grading options (not jobs or resume)."""
+        """What changes a verdict: the grading options (not jobs, resume or cluster)."""
         return json.dumps({"matcalc": _version(), "partial_credit": self.partial_credit,
                            "points": self.points,
                            "caps": [self.caps.wall_seconds, self.caps.cpu_seconds,
@@ -413,8 +419,9 @@ def grade_students(students: Sequence[Gradable], options: RunOptions
                    ) -> Iterator[StudentReport]:
     """Each student's report, in order, as soon as their last answer is graded.
 
-    All answers go through one pool (started only if there is an answer to grade), a student's
-    answers in one batch, so a slow answer holds up only its own student's report.  An answer
+    All answers go through one pool, or one cluster (opened only if there is an answer to
+    grade), a student's answers in one batch, so a slow answer holds up only its own student's
+    report.  An answer
     already checked in this run (same key, text, declarations, layout and options: the check
     is deterministic) takes the verdict it got then.
     """
@@ -435,7 +442,7 @@ def grade_students(students: Sequence[Gradable], options: RunOptions
             sent.append(fresh)
             yield fresh
 
-    with GradingPool(workers=options.jobs, caps=options.caps) as pool:
+    with _grading(options) as pool:
         for student, jobs, verdicts in zip(students, wanted, pool.map_batches(batches()),
                                            strict=True):
             known.update(zip(sent.popleft(), verdicts, strict=True))
@@ -445,6 +452,15 @@ def grade_students(students: Sequence[Gradable], options: RunOptions
                 assert verdict is not None  # batches come back in order
                 results[exercise_id] = verdict
             yield _report(student, results, options.points)
+
+
+def _grading(options: RunOptions) -> GradingPool | ClusterGrading:
+    """Where the checks run: local worker processes, or a cluster's."""
+    if options.cluster is None:
+        return GradingPool(workers=options.jobs, caps=options.caps)
+    from grader.cluster import ClusterGrading
+
+    return ClusterGrading(options.cluster, options)
 
 
 def _jobs(student: Gradable, options: RunOptions) -> dict[str, CheckJob]:
