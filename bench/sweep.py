@@ -56,12 +56,13 @@ def cases(families: list[str], seeds: int, count: int) -> list[Case]:
 
 
 def zeros_accepted(value: Fraction) -> bool:
-    """An all-zeros answer is inside the exported tolerance of this entry (Moodle or Canvas)."""
-    in_moodle = abs(value) <= moodle.TOLERANCE * max(Fraction(1), abs(value))
-    margin = max(canvas.TOLERANCE * abs(value), canvas.FLOOR)
-    if value.denominator == 1:
-        margin = min(margin, canvas.CAP)
-    return in_moodle or abs(value) <= margin
+    """An all-zeros answer is inside the exported tolerance of this entry (Moodle or Canvas), as
+    the exports print it."""
+    low, high = canvas.bounds(value)
+    in_canvas = Fraction(low) <= 0 <= Fraction(high)
+    exact, tolerance = moodle._blank(value).strip("{}").split(":=")[1].split(":")
+    in_moodle = abs(Fraction(exact)) <= Fraction(tolerance)
+    return in_canvas or in_moodle
 
 
 def run(case: Case) -> Counter[str]:
