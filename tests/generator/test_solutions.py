@@ -14,10 +14,8 @@ from generator.family import build
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = 12
 #: Families whose denominator-layout solutions are written in that layout throughout.
-IN_LAYOUT = ("activations", "determinant_inverse", "elementwise_binary", "explicit_jacobian",
-             "kronecker",
-             "layout_translation",
-             "least_squares",
+IN_LAYOUT = ("activations", "chain_rules", "determinant_inverse", "elementwise_binary",
+             "explicit_jacobian", "kronecker", "layout_translation", "least_squares",
              "linear_maps", "quadratic", "scalar_expansion", "trace_forms")
 _PUBLIC = re.compile(r"Parr & Howard|Matrix Cookbook|Goodfellow|Bishop|Magnus")
 
