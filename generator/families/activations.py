@@ -126,6 +126,7 @@ def _layer(rng: random.Random, act: _Activation) -> _Parts:
              r"$\partial\mathbf{f}/\partial\mathbf{z} = \operatorname{diag}(f'(\mathbf{z}))$, "
              rf"with {act.rule}.")
     steps: tuple[str, ...]
+    denominator: tuple[str, ...]
     if inner != "W x" and rng.random() < 0.3:
         minus = "-" if inner == "W x - b" else ""
         steps = (
