@@ -94,6 +94,18 @@ def test_denominator_solutions_are_worked_in_that_layout(name: str) -> None:
         assert "denominator layout" not in steps.lower() or name == "layout_translation", steps
 
 
+#: Families whose denominator-layout solutions show the key exactly as the answer key prints it.
+ENDS_AT_KEY = ("activations", "chain_rules", "elementwise_binary", "explicit_jacobian")
+
+
+@pytest.mark.parametrize("name", ENDS_AT_KEY)
+def test_denominator_solutions_arrive_at_the_key_as_printed(name: str) -> None:
+    """The transposed key is written out in the steps, not left to the reader."""
+    for exercise in _exercises(name, "denominator"):
+        if exercise.form != "numeric":
+            assert exercise.answer_latex in " ".join(exercise.steps_latex), exercise.steps_latex
+
+
 def test_nothing_cites_a_file_the_project_does_not_contain() -> None:
     private = ("identities" + ".md", "/work/" + "shared")
     for path in ROOT.rglob("*"):
