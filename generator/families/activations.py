@@ -3,8 +3,10 @@ operators" for the diagonal Jacobian, §4.5.3 for the vector chain rule, §5 for
 
 An activation f applied element-wise has the diagonal Jacobian diag(f′(z)); through an affine
 layer the vector chain rule gives ∂f(W x + b)/∂x = diag(f′(W x + b)) W (numerator layout: the
-outer Jacobian on the left).  f ∈ {σ, tanh, ReLU, exp, softplus = log(1 + exp(z))}, with
-σ′ = σ(1 − σ), tanh′ = 1 − tanh², ReLU′ = step, exp′ = exp, softplus′ = σ.
+outer Jacobian on the left; denominator layout writes the transposed factors in reverse order,
+Wᵀ diag(f′(W x + b)), and its worked solutions are written that way).  f ∈ {σ, tanh, ReLU, exp,
+softplus = log(1 + exp(z))}, with σ′ = σ(1 − σ), tanh′ = 1 − tanh², ReLU′ = step, exp′ = exp,
+softplus′ = σ.
 
 Difficulty 2: f(z), f(z + a) or f(z − a) by z.
 Difficulty 3: f(W x + b), f(b + W x), f(W x − b) or f(W x) by x (diag(f′) W), or by b (±diag(f′)).
@@ -88,29 +90,33 @@ def _wrong(act: _Activation, argument: str, wrap: str) -> list[Mistake]:
                     act.wrong_feedback)]
 
 
-def _single(rng: random.Random, act: _Activation
-            ) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
+#: What a helper returns: given, wrt, function, key, numerator steps, denominator steps, mistakes.
+_Parts = tuple[str, str, str, str, tuple[str, ...], tuple[str, ...], list[Mistake]]
+
+
+def _single(rng: random.Random, act: _Activation) -> _Parts:
     """Difficulty 2: f(z), f(z + a) or f(z - a) by z."""
     argument = rng.choice(("z", "z + a", "z - a"))
     given = "z[n]" if argument == "z" else "z[n], a[n]"
     derivative = act.derivative.format(a=argument)
     key = f"diag({derivative})"
-    steps = (
+    opening = (
         r"Element-wise diagonal condition: $f_i$ depends only on $z_i$"
         + ("" if argument == "z" else rf" (through ${_tex(argument, given)}$ entry $i$, at "
            r"rate 1)")
         + r", so the Jacobian is the $n \times n$ matrix with $f'$ of entry $i$ of the "
         r"argument on its diagonal.",
         f"Scalar rule: {act.rule}.",
-        rf"So $\partial\mathbf{{f}}/\partial\mathbf{{z}} = {_tex(key, given)}$, a diagonal "
-        r"matrix and so the same in both layouts.",
     )
+    steps = (*opening,
+             rf"So $\partial\mathbf{{f}}/\partial\mathbf{{z}} = {_tex(key, given)}$, a diagonal "
+             r"matrix and so the same in both layouts.")
+    denominator = (*opening, _diagonal_in_denominator("z", key, given))
     mistakes = [_like(_VECTOR, derivative), *_wrong(act, argument, "{d}")]
-    return given, "z", act.function.format(a=argument), key, steps, mistakes
+    return given, "z", act.function.format(a=argument), key, steps, denominator, mistakes
 
 
-def _layer(rng: random.Random, act: _Activation
-           ) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
+def _layer(rng: random.Random, act: _Activation) -> _Parts:
     """Difficulty 3: f(W x + b) by x or by b."""
     inner = rng.choice(("W x + b", "b + W x", "W x - b", "W x"))
     given = "x[n], W[m,n]" + ("" if inner == "W x" else ", b[m]")
@@ -120,6 +126,7 @@ def _layer(rng: random.Random, act: _Activation
              r"$\partial\mathbf{f}/\partial\mathbf{z} = \operatorname{diag}(f'(\mathbf{z}))$, "
              rf"with {act.rule}.")
     steps: tuple[str, ...]
+    denominator: tuple[str, ...]
     if inner != "W x" and rng.random() < 0.3:
         minus = "-" if inner == "W x - b" else ""
         steps = (
@@ -128,11 +135,20 @@ def _layer(rng: random.Random, act: _Activation
             rf"rule $\partial\mathbf{{f}}/\partial\mathbf{{b}} = {_tex(minus + diag, given)}$, "
             r"a diagonal matrix and so the same in both layouts.",
         )
+        denominator = (
+            first,
+            rf"$\partial\mathbf{{z}}/\partial\mathbf{{b}} = {minus}I$; in denominator layout "
+            r"the vector chain rule multiplies the Jacobians inner first, "
+            r"$\partial\mathbf{f}/\partial\mathbf{b} = "
+            r"(\partial\mathbf{z}/\partial\mathbf{b})(\partial\mathbf{f}/\partial\mathbf{z})$, "
+            rf"so $\partial\mathbf{{f}}/\partial\mathbf{{b}} = {_tex(minus + diag, given)}$, "
+            r"a diagonal matrix (its own transpose).",
+        )
         mistakes = [_like(_VECTOR, minus + act.derivative.format(a=inner)),
                     *(_wrong(act, inner, minus + "{d}")),
                     *((Mistake(diag, "sign", "b enters with a minus sign: dz/db = -I."),)
                       if minus else ())]
-        return given, "b", function, minus + diag, steps, mistakes
+        return given, "b", function, minus + diag, steps, denominator, mistakes
     key = f"{diag} W"
     steps = (
         first,
@@ -142,13 +158,22 @@ def _layer(rng: random.Random, act: _Activation
         rf"So $\partial\mathbf{{f}}/\partial\mathbf{{x}} = {_tex(key, given)}$, an "
         r"$m \times n$ matrix.",
     )
+    denominator = (
+        first,
+        r"In denominator layout $\partial\mathbf{z}/\partial\mathbf{x} = W^{\top}$, one row per "
+        r"entry of $\mathbf{x}$ ($\operatorname{diag}(f'(\mathbf{z}))$ is its own transpose); the "
+        r"vector chain rule multiplies the Jacobians inner first: "
+        r"$\partial\mathbf{f}/\partial\mathbf{x} = "
+        r"(\partial\mathbf{z}/\partial\mathbf{x})(\partial\mathbf{f}/\partial\mathbf{z})$.",
+        rf"So $\partial\mathbf{{f}}/\partial\mathbf{{x}} = {_tex(f'W^T {diag}', given)}$, an "
+        r"$n \times m$ matrix.",
+    )
     mistakes = [_like(_ORDER, f"W^T {diag}"), _like(_MISSING_W, diag),
                 *_wrong(act, inner, "{d} W")]
-    return given, "x", function, key, steps, mistakes
+    return given, "x", function, key, steps, denominator, mistakes
 
 
-def _two_layers(rng: random.Random, act: _Activation
-                ) -> tuple[str, str, str, str, tuple[str, ...], list[Mistake]]:
+def _two_layers(rng: random.Random, act: _Activation) -> _Parts:
     """Difficulty 4: V f(W x + b) or uᵀ f(W x + b) by x."""
     inner = "W x + b"
     diag = f"diag({act.derivative.format(a=inner)})"
@@ -159,12 +184,16 @@ def _two_layers(rng: random.Random, act: _Activation
         function = f"V {hidden}"
         column = None
         what = r"a $k \times n$ Jacobian"
+        flipped, flipped_tex = f"W^T {diag} V^T", r"V^{\top}"
+        flipped_what = r"an $n \times k$ matrix, one row per entry of $\mathbf{x}$"
     else:
         given = "x[n], W[m,n], b[m], u[m]"
         outer, outer_tex = "u^T", r"\mathbf{u}^{\top}"
         function = f"u^T {hidden}"
         column = f"W^T {diag} u"
         what = r"a $1 \times n$ row (numerator layout)"
+        flipped, flipped_tex = column, r"\mathbf{u}"
+        flipped_what = r"an $n \times 1$ column, like $\mathbf{x}$"
     key = f"{outer} {diag} W"
     steps = (
         r"Let $\mathbf{z} = W\mathbf{x} + \mathbf{b}$ and $\mathbf{h} = f(\mathbf{z})$ "
@@ -175,6 +204,16 @@ def _two_layers(rng: random.Random, act: _Activation
         r"The vector chain rule multiplies them outer first: "
         rf"${_tex(key, given)}$, {what}.",
     )
+    denominator = (
+        steps[0],
+        r"In denominator layout the Jacobians are transposed: "
+        rf"$\partial({outer_tex}\mathbf{{h}})/\partial\mathbf{{h}} = {flipped_tex}$, "
+        r"$\partial\mathbf{h}/\partial\mathbf{z} = \operatorname{diag}(f'(\mathbf{z}))$ "
+        r"(diagonal, so its own transpose) and $\partial\mathbf{z}/\partial\mathbf{x} = "
+        r"W^{\top}$.",
+        r"The vector chain rule in denominator layout multiplies them inner first: "
+        rf"$\partial f/\partial\mathbf{{x}} = {_tex(flipped, given)}$, {flipped_what}.",
+    )
     mistakes = [_like(_MISSING_DIAG, f"{outer} W"),
                 *_wrong(act, inner, f"{outer} {{d}} W")]
     if column is not None:
@@ -183,23 +222,31 @@ def _two_layers(rng: random.Random, act: _Activation
                                    "layout the derivative of a scalar by x is a row."))
     else:
         mistakes.insert(0, _like(_ORDER, f"W^T {diag} V^T"))
-    return given, "x", function, key, steps, mistakes
+    return given, "x", function, key, steps, denominator, mistakes
 
 
 def _tex(text: str, given: str) -> str:
     return print_latex(parse(text, given))
 
 
+def _diagonal_in_denominator(z: str, key: str, given: str) -> str:
+    """The last step of a diagonal Jacobian, read in denominator layout."""
+    return (r"In denominator layout entry $(i, j)$ is $\partial f_j/\partial "
+            rf"{z}_i$; only the diagonal is nonzero, so "
+            rf"$\partial\mathbf{{f}}/\partial\mathbf{{{z}}} = {_tex(key, given)}$ (a "
+            r"diagonal matrix is its own transpose).")
+
+
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     act = _RELU if form == "numeric" else rng.choice(_ACTIVATIONS)
     if difficulty == 2:
-        given, wrt, function, answer, steps, mistakes = _single(rng, act)
+        given, wrt, function, answer, steps, denominator, mistakes = _single(rng, act)
     elif difficulty == 3:
-        given, wrt, function, answer, steps, mistakes = _layer(rng, act)
+        given, wrt, function, answer, steps, denominator, mistakes = _layer(rng, act)
     else:
-        given, wrt, function, answer, steps, mistakes = _two_layers(rng, act)
+        given, wrt, function, answer, steps, denominator, mistakes = _two_layers(rng, act)
     kind = "gradient" if function.startswith("u^T") else "jacobian"
-    made = Draft(given, wrt, function, answer, kind, steps, tuple(mistakes))
+    made = Draft(given, wrt, function, answer, kind, steps, tuple(mistakes), denominator)
     if difficulty == 2:
         return renamed(made, {"z": rng.choice(("z", "x", "u", "h"))})
     return renamed(made, {"x": rng.choice(("x", "v")), "W": rng.choice(("W", "M", "A"))})

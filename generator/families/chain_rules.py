@@ -17,12 +17,15 @@ Symbolic form (x ∈ Rⁿ, element-wise maps; the vector chain rule):
    diag(g(x) + x ⊙ g′(x));
 3. g(W x + b) → diag(g′(W x + b)) W (an m×n product whose order matters), or the gradient of
    sum(g(W x + b)), g′(W x + b)ᵀ W.
+Denominator-layout solutions are worked in that layout: the chain rule's factors transposed and
+in reverse order (Wᵀ diag(g′(W x + b))), a gradient a column, a vector by a scalar a row.
 The numeric form keeps the rational draws (g a power).
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from generator.families.scalar_rules import paren, plus, prod
 from generator.families.writing import renamed
@@ -222,6 +225,15 @@ def _vector(rng: random.Random) -> Draft:
     kinds = rng.sample(["ln", "sin", "cos", "exp"], m)
     pieces = [_piece(kind, rng) for kind in kinds]
     column = "[" + "; ".join(d for _, d, _ in pieces) + "]"
+    row = "[" + ", ".join(d for _, d, _ in pieces) + "]"
+    denominator = (
+        r"Vector chain rule: $\mathbf{y} = \mathbf{f}(\mathbf{g}(x))$ with $g_i$ the inner "
+        r"function of component $i$; denominator layout multiplies the derivatives inner first, "
+        r"$\partial\mathbf{y}/\partial x = "
+        r"(\partial\mathbf{g}/\partial x)(\partial\mathbf{f}/\partial\mathbf{g})$.",
+        r"$\partial\mathbf{f}/\partial\mathbf{g}$ is diagonal (each $f_i$ uses only $g_i$), so "
+        r"entry $i$ is $g_i'(x)\, f_i'(g_i)$; in denominator layout a vector by a scalar is a row "
+        rf"($1 \times {m}$): $\partial\mathbf{{y}}/\partial x = {_tex(row, 'x')}$.")
     return Draft(
         "x", "x", "[" + "; ".join(f for f, _, _ in pieces) + "]", column, "derivative",
         (r"Vector chain rule: $\mathbf{y} = \mathbf{f}(\mathbf{g}(x))$ with $g_i$ the inner "
@@ -230,21 +242,33 @@ def _vector(rng: random.Random) -> Draft:
          r"$\partial\mathbf{f}/\partial\mathbf{g}$ is diagonal (each $f_i$ uses only $g_i$), so "
          r"row $i$ is $f_i'(g_i)\, g_i'(x)$; a vector by a scalar is a column "
          rf"(${m} \times 1$) in numerator layout."),
-        (Mistake("[" + ", ".join(d for _, d, _ in pieces) + "]", "layout",
+        (Mistake(row, "layout",
                  "That is the derivative laid out as a row: check the layout of this sheet."),
          _mistake(_MISSING_INNER, "[" + "; ".join(d for _, _, d in pieces) + "]")),
+        denominator,
     )
+
+
+def _scalar(made: Draft) -> Draft:
+    """A scalar's derivative by a scalar, closed in denominator layout (where it is the same)."""
+    return replace(made, denominator_steps=(
+        *made.steps, r"The derivative of a scalar by a scalar is a single entry, written the same "
+        rf"way in denominator layout: ${_tex(made.answer, 'x')}$."))
 
 
 def _explicit(rng: random.Random, difficulty: int) -> Draft:
     if difficulty == 1:
-        return _single(rng)
+        return _scalar(_single(rng))
     if difficulty == 2:
-        return _total(rng)
-    return _nested(rng) if rng.random() < 0.5 else _vector(rng)
+        return _scalar(_total(rng))
+    return _scalar(_nested(rng)) if rng.random() < 0.5 else _vector(rng)
 
 
 # --- symbolic: vectors, element-wise maps, matrices ---------------------------------------
+
+_DIAGONAL_DENOMINATOR = (r"denominator layout, whose entry $(i, j)$ is $\partial y_j/\partial "
+                         r"x_i$, gives the same diagonal matrix")
+
 
 def _power_derivative(k: int, u: str) -> str:
     """d(u^k)/du for an element-wise power, as text: ``k u .^ (k-1)``."""
@@ -272,13 +296,15 @@ def _symbolic1(rng: random.Random, rational: bool) -> Draft:
                     _mistake(_MISSING_INNER, f"{sign}diag({body})")]
         if outer == "cos":
             mistakes.append(_mistake(_COS_SIGN, f"a diag({body})"))
+    opening = (r"Element-wise map: $y_i$ depends only on $x_i$ (element-wise diagonal "
+               r"condition), so the Jacobian is diagonal.")
+    chain = r"Chain rule on each entry with $u_i = a x_i$, $du_i/d x_i = a$"
     return Draft(
         given, "x", function, key, "jacobian",
-        (r"Element-wise map: $y_i$ depends only on $x_i$ (element-wise diagonal condition), so "
-         r"the Jacobian is diagonal.",
-         rf"Chain rule on each entry with $u_i = a x_i$, $du_i/dx_i = a$: "
-         rf"$\partial\mathbf{{y}}/\partial\mathbf{{x}} = {_tex(key, given)}$."),
+        (opening, rf"{chain}: $\partial\mathbf{{y}}/\partial\mathbf{{x}} = {_tex(key, given)}$."),
         tuple(mistakes),
+        (opening, rf"{chain}; {_DIAGONAL_DENOMINATOR}: "
+         rf"$\partial\mathbf{{y}}/\partial\mathbf{{x}} = {_tex(key, given)}$."),
     )
 
 
@@ -309,14 +335,20 @@ def _symbolic2(rng: random.Random, rational: bool) -> Draft:
             mistakes = [_mistake(_DIAG, f"{sign}{p} {inner_d} .* {body}"),
                         _mistake(_MISSING_INNER, f"{sign}diag({body})"),
                         _mistake(_INSIDE, f"{sign}diag({_at(dg.lstrip('-'), f'{p} {inner_d}')})")]
+        opening = (r"Element-wise: $y_i = g(u_i)$ with $u_i$ a function of $x_i$ alone, so the "
+                   r"Jacobian is diagonal (element-wise diagonal condition).")
         return Draft(
             given, "x", function, key, "jacobian",
-            (r"Element-wise: $y_i = g(u_i)$ with $u_i$ a function of $x_i$ alone, so the "
-             r"Jacobian is diagonal (element-wise diagonal condition).",
+            (opening,
              r"Vector chain rule: $\partial\mathbf{y}/\partial\mathbf{x} = "
              r"\operatorname{diag}(g'(\mathbf{u}))\operatorname{diag}(\mathbf{u}') = "
              r"\operatorname{diag}(g'(\mathbf{u}) \odot \mathbf{u}')$."),
             tuple(mistakes),
+            (opening,
+             r"Vector chain rule in denominator layout, inner Jacobian first: "
+             r"$\partial\mathbf{y}/\partial\mathbf{x} = "
+             r"\operatorname{diag}(\mathbf{u}')\operatorname{diag}(g'(\mathbf{u})) = "
+             rf"{_tex(key, given)}$ (diagonal matrices commute and are their own transposes)."),
         )
     # total derivative, element-wise: x .* g(x)
     if rational:
@@ -330,16 +362,21 @@ def _symbolic2(rng: random.Random, rational: bool) -> Draft:
         dg_text = {"sin": f"{k} x .* cos({k} x)", "cos": f"-{k} x .* sin({k} x)",
                    "exp": f"{k} x .* exp({k} x)"}[outer]
     both = plus(g_text, dg_text)
+    opening = (r"Each $y_i = x_i\, g(x_i)$ uses $x_i$ directly and through $u_i = g(x_i)$: the "
+               r"total-derivative rule (here the product rule) gives "
+               r"$dy_i/d x_i = g(x_i) + x_i g'(x_i)$.")
     return Draft(
         given, "x", f"x .* {g_text}", f"diag({both})", "jacobian",
-        (r"Each $y_i = x_i\, g(x_i)$ uses $x_i$ directly and through $u_i = g(x_i)$: the "
-         r"total-derivative rule (here the product rule) gives "
-         r"$dy_i/dx_i = g(x_i) + x_i g'(x_i)$.",
+        (opening,
          r"The map is element-wise, so the Jacobian is the diagonal matrix of these."),
         (_mistake(_DIRECT, f"diag({dg_text})" if not dg_text.startswith("-")
                   else f"-diag({dg_text[1:]})"),
          _mistake(_INDIRECT, f"diag({g_text})"),
          _mistake(_DIAG, both)),
+        (opening,
+         rf"The map is element-wise, so the Jacobian is the diagonal matrix of these, and "
+         rf"{_DIAGONAL_DENOMINATOR}: $\partial\mathbf{{y}}/\partial\mathbf{{x}} = "
+         rf"{_tex(f'diag({both})', given)}$."),
     )
 
 
@@ -378,6 +415,16 @@ def _symbolic3(rng: random.Random, rational: bool) -> Draft:
              rf"{{\partial\mathbf{{x}}}} = {_tex(jacobian, given)}$; "
              r"the order matters."),
             tuple(mistakes),
+            (r"Let $\mathbf{u} = W\mathbf{x} + \mathbf{b}$: in denominator layout "
+             r"$\partial\mathbf{u}/\partial\mathbf{x} = W^{\top}$, one row per entry of "
+             r"$\mathbf{x}$, and $g$ acts element-wise, so $\partial g(\mathbf{u})/"
+             r"\partial\mathbf{u} = \operatorname{diag}(g'(\mathbf{u}))$, a diagonal matrix "
+             r"(its own transpose).",
+             r"Vector chain rule in denominator layout, inner Jacobian first: "
+             r"$\frac{\partial\mathbf{y}}{\partial\mathbf{x}} = "
+             r"\frac{\partial\mathbf{u}}{\partial\mathbf{x}}\frac{\partial\mathbf{y}}"
+             rf"{{\partial\mathbf{{u}}}} = {_tex(print_column(jacobian, given), given)}$; "
+             r"the order matters."),
         )
     key = f"{d_row} W"
     mistakes = [Mistake(print_column(key, given), "layout",
@@ -393,6 +440,13 @@ def _symbolic3(rng: random.Random, rational: bool) -> Draft:
          rf"Vector chain rule: multiply by $\partial\mathbf{{u}}/\partial\mathbf{{x}} = W$: "
          rf"${_tex(key, given)}$."),
         tuple(mistakes),
+        (r"Let $\mathbf{u} = W\mathbf{x} + \mathbf{b}$; sum reduction gives, in denominator "
+         r"layout, the column $\partial\,\operatorname{sum}(g(\mathbf{u}))/\partial\mathbf{u} = "
+         r"\operatorname{diag}(g'(\mathbf{u}))\mathbf{1} = g'(\mathbf{u})$.",
+         r"Vector chain rule in denominator layout, inner Jacobian first: multiply on the left "
+         r"by $\partial\mathbf{u}/\partial\mathbf{x} = W^{\top}$: "
+         rf"$\partial f/\partial\mathbf{{x}} = {_tex(print_column(key, given), given)}$, a "
+         r"column like $\mathbf{x}$."),
     )
 
 

@@ -2,7 +2,8 @@
 operators").
 
 y = f(w) ○ g(x) with ○ ∈ {+, −, ⊙, ⊘, max}.  By the element-wise diagonal condition (yᵢ uses
-only wᵢ and xᵢ) the Jacobian is diag(∂yᵢ/∂xᵢ), an n×n matrix.
+only wᵢ and xᵢ) the Jacobian is diag(∂yᵢ/∂xᵢ), an n×n matrix, the same in both layouts (the
+denominator-layout solutions say so in that layout).
 
 Difficulty 1: w ○ x (a coefficient on x for +, −, ⊙), by w or by x.
 Difficulty 2: f(w) ○ g(x) with unary maps f, g (k v, v², v³, v² + c, exp, sin), by w or by x:
@@ -179,6 +180,14 @@ def _tex(text: str, given: str) -> str:
     return print_latex(parse(text, given))
 
 
+def _in_denominator(v: str, jacobian: str) -> str:
+    """The Jacobian read off in denominator layout, where entry (i, j) is ∂f_j/∂v_i: a diagonal
+    matrix is the same there."""
+    return (rf"in denominator layout, whose entry $(i, j)$ is $\partial f_j/\partial {v}_i$, "
+            rf"$\partial\mathbf{{f}}/\partial\mathbf{{{v}}} = {jacobian}$ (a diagonal matrix "
+            r"is its own transpose).")
+
+
 _VECTOR = Mistake("", "vector_instead_of_diag",
                   "An element-wise operation has a diagonal Jacobian: write the n×n matrix "
                   "diag(...), not the vector of its diagonal.")
@@ -270,10 +279,13 @@ def _separate(rng: random.Random, difficulty: int, form: Form) -> Draft:
         rf"$\partial\mathbf{{f}}/\partial {variable}$ is the diagonal matrix "
         rf"$\operatorname{{diag}}(\partial f_i/\partial {wrt}_i)$.",
         rf"The {_RULES[op]} for scalars: {rule}.{chain}",
-        rf"So the diagonal is ${_tex(key.flat(), _GIVEN)}$ and "
-        rf"$\partial\mathbf{{f}}/\partial {variable} = {_tex(key.jacobian(), _GIVEN)}$.",
     )
-    return Draft(_GIVEN, wrt, function, key.jacobian(), "jacobian", steps, tuple(mistakes))
+    last = rf"So the diagonal is ${_tex(key.flat(), _GIVEN)}$"
+    return Draft(_GIVEN, wrt, function, key.jacobian(), "jacobian",
+                 (*steps, last + rf" and $\partial\mathbf{{f}}/\partial {variable} = "
+                  rf"{_tex(key.jacobian(), _GIVEN)}$."),
+                 tuple(mistakes),
+                 (*steps, last + "; " + _in_denominator(wrt, _tex(key.jacobian(), _GIVEN))))
 
 
 def _same_variable(rng: random.Random, form: Form) -> Draft:
@@ -335,9 +347,12 @@ def _same_variable(rng: random.Random, form: Form) -> Draft:
         rf"With $g(\mathbf{{x}}) = {_tex(fx.text(), given)}$ and $h(\mathbf{{x}}) = "
         rf"{_tex(gx.text(), given)}$, element by element {rule}, with "
         rf"$g' = {_tex(df.text(), given)}$ and $h' = {_tex(dg.text(), given)}$.",
-        rf"So $\partial\mathbf{{f}}/\partial\mathbf{{x}} = {_tex(key.jacobian(), given)}$.",
     )
-    return Draft(given, "x", function, key.jacobian(), "jacobian", steps, tuple(mistakes))
+    return Draft(given, "x", function, key.jacobian(), "jacobian",
+                 (*steps, rf"So $\partial\mathbf{{f}}/\partial\mathbf{{x}} = "
+                  rf"{_tex(key.jacobian(), given)}$."),
+                 tuple(mistakes),
+                 (*steps, "So " + _in_denominator("x", _tex(key.jacobian(), given))))
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:

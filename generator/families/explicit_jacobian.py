@@ -2,9 +2,11 @@
 "Generalization of the Jacobian").
 
 f = [f₁; …; fₘ] of the variables x, y (and z), m, n ∈ {2, 3}; J is m×n with J_ij = ∂fᵢ/∂xⱼ: row i
-is the gradient of fᵢ (numerator layout).  Difficulty 1: polynomial components (now and then the
-paper's own example, f = [3x²y; 2x + y⁸], J = [[6yx, 3x²], [2, 8y⁷]]).  2: components with sin,
-cos and exp factors of kx, and products: the chain and product rules inside each entry.
+is the gradient of fᵢ (numerator layout); denominator layout writes Jᵀ, n×m, whose column i is
+the gradient of fᵢ, and its worked solution builds it column by column.  Difficulty 1:
+polynomial components (now and then the paper's own example, f = [3x²y; 2x + y⁸],
+J = [[6yx, 3x²], [2, 8y⁷]]).  2: components with sin, cos and exp factors of kx, and products:
+the chain and product rules inside each entry.
 
 Every entry is written by the scalar rules, term by term, with :mod:`scalar_rules`' terms.
 """
@@ -94,15 +96,27 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     gradient_rows = ", ".join(
         rf"\nabla f_{{{i + 1}}} = {_tex('[' + ', '.join(show(e) for e in row) + ']', given)}"
         for i, row in enumerate(jacobian))
+    rows, cols = len(components), len(variables)
+    partials = (r"Each partial treats the other variables as constants"
+                + (" (the chain and product rules inside each entry)" if difficulty == 2 else ""))
+    gradient_columns = ", ".join(
+        rf"\nabla f_{{{i + 1}}} = {_tex('[' + '; '.join(show(e) for e in row) + ']', given)}"
+        for i, row in enumerate(jacobian))
+    denominator = (
+        r"In denominator layout the derivative stacks the gradients of the components side by "
+        r"side, as columns: entry $(i, j)$ is $\partial f_j/\partial x_i$, one row per variable "
+        rf"(${given}$) and one column per component, so it is ${cols} \times {rows}$.",
+        rf"{partials}: ${gradient_columns}$.",
+        rf"Side by side: $\partial\mathbf{{f}}/\partial({given}) = "
+        rf"{_tex(_matrix(transposed), given)}$.",
+    )
     steps = (
         r"The Jacobian stacks the gradients of the components: "
         r"$J_{ij} = \partial f_i/\partial x_j$, one row per component and one column per "
         rf"variable (${given}$), so it is ${len(components)} \times {len(variables)}$.",
-        r"Each partial treats the other variables as constants"
-        + (" (the chain and product rules inside each entry)" if difficulty == 2 else "")
-        + rf": ${gradient_rows}$.",
+        rf"{partials}: ${gradient_rows}$.",
     )
-    return Draft(given, given, function, key, "jacobian", steps, tuple(mistakes))
+    return Draft(given, given, function, key, "jacobian", steps, tuple(mistakes), denominator)
 
 
 def _tex(text: str, given: str) -> str:

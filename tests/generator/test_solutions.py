@@ -14,7 +14,8 @@ from generator.family import build
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = 12
 #: Families whose denominator-layout solutions are written in that layout throughout.
-IN_LAYOUT = ("determinant_inverse", "kronecker", "layout_translation", "least_squares",
+IN_LAYOUT = ("activations", "chain_rules", "determinant_inverse", "elementwise_binary",
+             "explicit_jacobian", "kronecker", "layout_translation", "least_squares",
              "linear_maps", "quadratic", "scalar_expansion", "trace_forms")
 _PUBLIC = re.compile(r"Parr & Howard|Matrix Cookbook|Goodfellow|Bishop|Magnus")
 
@@ -91,6 +92,18 @@ def test_denominator_solutions_are_worked_in_that_layout(name: str) -> None:
     for exercise in _exercises(name, "numerator"):
         steps = " ".join(exercise.steps_latex)
         assert "denominator layout" not in steps.lower() or name == "layout_translation", steps
+
+
+#: Families whose denominator-layout solutions show the key exactly as the answer key prints it.
+ENDS_AT_KEY = ("activations", "chain_rules", "elementwise_binary", "explicit_jacobian")
+
+
+@pytest.mark.parametrize("name", ENDS_AT_KEY)
+def test_denominator_solutions_arrive_at_the_key_as_printed(name: str) -> None:
+    """The transposed key is written out in the steps, not left to the reader."""
+    for exercise in _exercises(name, "denominator"):
+        if exercise.form != "numeric":
+            assert exercise.answer_latex in " ".join(exercise.steps_latex), exercise.steps_latex
 
 
 def test_nothing_cites_a_file_the_project_does_not_contain() -> None:
