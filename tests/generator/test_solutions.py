@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = 12
 #: Families whose denominator-layout solutions are written in that layout throughout.
 IN_LAYOUT = ("determinant_inverse", "kronecker", "layout_translation", "least_squares",
-             "linear_maps", "quadratic", "scalar_expansion", "trace_forms")
+             "linear_maps", "quadratic", "scalar_expansion", "trace_forms",
+             "scalar_rules",
+             "sum_reduction",
+             )
 _PUBLIC = re.compile(r"Parr & Howard|Matrix Cookbook|Goodfellow|Bishop|Magnus")
 
 
