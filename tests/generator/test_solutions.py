@@ -18,6 +18,7 @@ IN_LAYOUT = ("determinant_inverse", "kronecker", "layout_translation", "least_sq
              "linear_maps", "quadratic", "scalar_expansion", "trace_forms",
              "neuron",
              "scalar_rules",
+             "softmax_ce",
              "sum_reduction",
              )
 _PUBLIC = re.compile(r"Parr & Howard|Matrix Cookbook|Goodfellow|Bishop|Magnus")
