@@ -16,6 +16,7 @@ SEEDS = 12
 #: Families whose denominator-layout solutions are written in that layout throughout.
 IN_LAYOUT = ("determinant_inverse", "kronecker", "layout_translation", "least_squares",
              "linear_maps", "quadratic", "scalar_expansion", "trace_forms",
+             "mlp",
              "neuron",
              "scalar_rules",
              "softmax_ce",
