@@ -93,6 +93,20 @@ def _network(phi: _Activation, c: Fraction, wrt: str) -> Draft:
               + r")$ at $\mathbf{z}_1$): $\boldsymbol{\delta}_1^{\top} = \boldsymbol{\delta}_2"
               r"^{\top}W_2\operatorname{diag}(\varphi'(\mathbf{z}_1))$, i.e. $\boldsymbol{\delta}"
               r"_1 = (W_2^{\top}\boldsymbol{\delta}_2)\odot\varphi'(\mathbf{z}_1)$.")
+    error_column = (rf"{lead}(\mathbf{{o}} - \mathbf{{y}})" if lead
+                    else r"\mathbf{o} - \mathbf{y}")
+    delta2_column = (
+        r"In denominator layout the gradient is a column, like $\mathbf{o}$: $\partial L/"
+        rf"\partial\mathbf{{o}} = {error_column} = \boldsymbol{{\delta}}_2$, "
+        r"with $\partial\mathbf{o}/\partial\mathbf{b}_2 = I$.")
+    delta1_column = (
+        r"Back through $W_2$ and the activation, by the vector chain rule in denominator layout "
+        r"(the factors from the variable outwards): $\partial\mathbf{o}/\partial\mathbf{h} = "
+        r"W_2^{\top}$, and the activation is element-wise, so its Jacobian is the diagonal "
+        r"matrix $\operatorname{diag}(" + phi.slope_latex + r")$ at $\mathbf{z}_1$, the same in "
+        r"both layouts: $\boldsymbol{\delta}_1 = \partial L/\partial\mathbf{z}_1 = "
+        r"\operatorname{diag}(\varphi'(\mathbf{z}_1))\,W_2^{\top}\boldsymbol{\delta}_2 = "
+        r"(W_2^{\top}\boldsymbol{\delta}_2)\odot\varphi'(\mathbf{z}_1)$.")
     factor = Mistake(
         "", "missing_factor_two",
         f"The square brings a factor 2: {_coefficient(c) or '1 '}‖o - y‖² gives "
@@ -104,7 +118,11 @@ def _network(phi: _Activation, c: Fraction, wrt: str) -> Draft:
             return Draft(_GIVEN, wrt, function, row, "gradient", (forward, delta2,
                          r"So $\partial L/\partial\mathbf{b}_2 = \boldsymbol{\delta}_2^{\top}$."),
                          (_as(factor, f"{half}{error}^T"),
-                          _as(sign, f"{twice}(y - W2 {h} - b2)^T")))
+                          _as(sign, f"{twice}(y - W2 {h} - b2)^T")),
+                         (forward, delta2_column,
+                          r"So $\partial L/\partial\mathbf{b}_2 = (\partial\mathbf{o}/\partial"
+                          r"\mathbf{b}_2)(\partial L/\partial\mathbf{o}) = \boldsymbol{\delta}_2$, "
+                          r"a column like $\mathbf{b}_2$."))
         return Draft(
             _GIVEN, wrt, function, f"{twice}{h} {error}^T", "gradient",
             (forward, delta2,
@@ -118,6 +136,12 @@ def _network(phi: _Activation, c: Fraction, wrt: str) -> Draft:
              Mistake(f"{twice}{error} {h}^T", "layout_swapped",
                      "Transposed: numerator layout gives h δ₂ᵀ (k×m), denominator layout "
                      "δ₂ hᵀ (m×k, the shape of W2).")),
+            (forward, delta2_column,
+             r"$o_i = \sum_j (W_2)_{ij}h_j + (b_2)_i$, so $\partial L/\partial(W_2)_{ij} = "
+             r"(\delta_2)_i h_j$.",
+             r"Denominator layout puts $\partial L/\partial(W_2)_{ij}$ at position $(i, j)$, so "
+             r"the gradient has the shape of $W_2$ ($m\times k$): $\partial L/\partial W_2 = "
+             r"\boldsymbol{\delta}_2\mathbf{h}^{\top}$."),
         )
     back = f"{twice}{error}^T W2 {slope}"
     missing = Mistake(f"{twice}{error}^T W2", "missing_activation_slope",
@@ -133,6 +157,9 @@ def _network(phi: _Activation, c: Fraction, wrt: str) -> Draft:
              r"\mathbf{b}_1 = \boldsymbol{\delta}_1^{\top}$."),
             (missing, wrong, _as(factor, f"{half}{error}^T W2 {slope}"),
              _as(sign, f"{twice}(y - W2 {h} - b2)^T W2 {slope}")),
+            (forward, delta2_column, delta1_column,
+             r"$\partial\mathbf{z}_1/\partial\mathbf{b}_1 = I$, so $\partial L/\partial"
+             r"\mathbf{b}_1 = \boldsymbol{\delta}_1$, a column like $\mathbf{b}_1$."),
         )
     if wrt == "W1":
         return Draft(
@@ -150,6 +177,12 @@ def _network(phi: _Activation, c: Fraction, wrt: str) -> Draft:
                      "Transposed: numerator layout gives x δ₁ᵀ (n×k), denominator layout "
                      "δ₁ xᵀ (k×n, the shape of W1)."),
              _as(sign, f"{twice}x (y - W2 {h} - b2)^T W2 {slope}")),
+            (forward, delta2_column, delta1_column,
+             r"$(z_1)_i = \sum_j (W_1)_{ij}x_j + (b_1)_i$, so $\partial L/\partial(W_1)_{ij} "
+             r"= (\delta_1)_i x_j$.",
+             r"Denominator layout puts $\partial L/\partial(W_1)_{ij}$ at position $(i, j)$, so "
+             r"the gradient has the shape of $W_1$ ($k\times n$): $\partial L/\partial W_1 = "
+             r"\boldsymbol{\delta}_1\mathbf{x}^{\top}$."),
         )
     return Draft(
         _GIVEN, wrt, function, f"{back} W1", "gradient",
@@ -162,6 +195,11 @@ def _network(phi: _Activation, c: Fraction, wrt: str) -> Draft:
                  phi.wrong_feedback),
          _as(factor, f"{half}{error}^T W2 {slope} W1"),
          _as(sign, f"{twice}(y - W2 {h} - b2)^T W2 {slope} W1")),
+        (forward, delta2_column, delta1_column,
+         r"$\partial\mathbf{z}_1/\partial\mathbf{x} = W_1^{\top}$ in denominator layout, so "
+         r"$\partial L/\partial\mathbf{x} = (\partial\mathbf{z}_1/\partial\mathbf{x})(\partial "
+         r"L/\partial\mathbf{z}_1) = W_1^{\top}\boldsymbol{\delta}_1$, a column like "
+         r"$\mathbf{x}$."),
     )
 
 
@@ -191,12 +229,19 @@ def _dense(rng: random.Random) -> Draft:
             (_as(wrong, f"{wrong.answer} W"),
              Mistake(slope, "missing_chain_through_W",
                      "z = W x + b: the vector chain rule multiplies by ∂z/∂x = W.")),
+            (first, r"A diagonal matrix is its own transpose, so it is the same in denominator "
+             r"layout. Vector chain rule in denominator layout, the factors from the variable "
+             r"outwards: $\partial\mathbf{z}/\partial\mathbf{x} = W^{\top}$, and the product "
+             r"is $(n\times m)(m\times m)$: $W^{\top}\operatorname{diag}(\varphi'(\mathbf{z}))$."),
         )
     return Draft(
         "x[n], W[m,n], b[m]", "b", phi.of(z), slope, "jacobian",
         (first, r"$\partial\mathbf{z}/\partial\mathbf{b} = I$, so the Jacobian is "
          r"$\operatorname{diag}(\varphi'(\mathbf{z}))$."),
         (wrong, vector),
+        (first, r"$\partial\mathbf{z}/\partial\mathbf{b} = I$, so the Jacobian is "
+         r"$\operatorname{diag}(\varphi'(\mathbf{z}))$: a diagonal matrix is its own "
+         r"transpose, so it is the same in denominator layout."),
     )
 
 

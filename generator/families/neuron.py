@@ -29,6 +29,16 @@ def _neuron_step(sign: str) -> str:
             rf"\mathbf{{w}} = \mathbf{{x}}^{{\top}}$, $\partial z/\partial b = "
             rf"{'' if sign == '+' else '-'}1$ and $\partial z/\partial\mathbf{{x}} = "
             r"\mathbf{w}^{\top}$ (dot product, sum reduction).")
+
+
+def _neuron_step_column(sign: str) -> str:
+    return (rf"Let $z = \mathbf{{w}}^{{\top}}\mathbf{{x}} {sign} b$. In denominator layout the "
+            r"gradient of a scalar is a column, like the variable: $\partial z/\partial"
+            rf"\mathbf{{w}} = \mathbf{{x}}$, $\partial z/\partial b = "
+            rf"{'' if sign == '+' else '-'}1$ and "
+            r"$\partial z/\partial\mathbf{x} = \mathbf{w}$ (dot product, sum reduction).")
+
+
 _MAX_STEP = (r"$\frac{d}{dz}\max(0, z)$ is $0$ for $z \le 0$ and $1$ for $z > 0$: "
              r"$\operatorname{step}(z)$.")
 
@@ -58,6 +68,12 @@ def _loss(rng: random.Random, difficulty: int, form: Form) -> Draft:
              r"(one error per sample, row $\mathbf{x}_i^{\top}$ of $X$) and $C = "
              rf"\frac{{1}}{{{scale}}}\,\mathbf{{e}}^{{\top}}\mathbf{{e}}$"
              + (r", where $N = k$ is the number of samples." if scale == "N" else "."))
+    chain_column = (
+        r"In denominator layout the gradient of a scalar is a column: $\partial C/\partial"
+        rf"\mathbf{{e}} = \frac{{2}}{{{scale}}}\mathbf{{e}}$. By the element-wise diagonal "
+        r"condition, $\partial\operatorname{relu}(X\mathbf{w} + b)/\partial(X\mathbf{w} + "
+        r"b) = \operatorname{diag}(\operatorname{step}(X\mathbf{w} + b))$, a diagonal matrix "
+        r"and so the same in both layouts: only the active samples count.")
     chain = (r"By the vector chain rule, $\partial C/\partial\mathbf{e} = "
              rf"\frac{{2}}{{{scale}}}\mathbf{{e}}^{{\top}}$ and, by the element-wise diagonal "
              r"condition, $\partial\operatorname{relu}(X\mathbf{w} + b)/\partial(X\mathbf{w} + "
@@ -84,6 +100,13 @@ def _loss(rng: random.Random, difficulty: int, form: Form) -> Draft:
                  Mistake(f"({twice}) (X w + b - y)^T X", "relu_ignored",
                          "The ReLU stays: the error is relu(Xw + b) - y and only the active "
                          "samples count.")),
+                (setup, chain_column,
+                 r"$\partial(X\mathbf{w} + b)/\partial\mathbf{w} = X^{\top}$ in denominator "
+                 r"layout, and the chain rule multiplies the factors from the variable outwards: "
+                 r"$\partial C/\partial\mathbf{w} = X^{\top}\operatorname{diag}"
+                 r"(\operatorname{step}(X\mathbf{w} + b))\,"
+                 rf"\frac{{2}}{{{scale}}}\mathbf{{e}} = \frac{{2}}{{{scale}}}"
+                 r"\sum_{\text{active}} e_i\mathbf{x}_i$, a column like $\mathbf{w}$."),
             )
         return Draft(
             given, "b", loss, f"({twice}) sum({error} .* {mask})", "derivative",
@@ -100,11 +123,19 @@ def _loss(rng: random.Random, difficulty: int, form: Form) -> Draft:
              Mistake(f"({twice}) sum{error}", "inactive_samples_counted",
                      "Samples with Xw + b <= 0 have zero slope through the ReLU: only the "
                      "active samples count.")),
+            (setup, chain_column,
+             r"$\partial(X\mathbf{w} + b)/\partial b = \mathbf{1}^{\top}$ in denominator layout "
+             r"(scalar expansion; one row for the scalar $b$), and the chain rule multiplies the "
+             r"factors from the variable outwards: $\partial C/\partial b = \mathbf{1}^{\top}"
+             r"\operatorname{diag}(\operatorname{step}(X\mathbf{w} + b))\,"
+             rf"\frac{{2}}{{{scale}}}\mathbf{{e}} = \frac{{2}}{{{scale}}}"
+             r"\sum_{\text{active}} e_i$, a scalar."),
         )
     c = rng.choice([1, 2, 3, 5])
     if rng.random() < 0.5:
         penalty = "norm(w)^2" if c == 1 else f"{c} norm(w)^2"
         penalty_slope = "" if c == 1 else f"{c} "
+        penalty_tex = "" if c == 1 else rf"{c}\,"
         return Draft(
             given, "w", f"{loss} + {penalty}",
             f"({twice}) {error}^T diag({mask}) X + {2 * c} w^T", "gradient",
@@ -112,7 +143,7 @@ def _loss(rng: random.Random, difficulty: int, form: Form) -> Draft:
              r"The derivative of a sum is the sum of the derivatives: the loss term gives "
              rf"$\frac{{2}}{{{scale}}}\mathbf{{e}}^{{\top}}\operatorname{{diag}}"
              r"(\operatorname{step}(X\mathbf{w} + b))\,X$.",
-             rf"The penalty ${c}\,\mathbf{{w}}^{{\top}}\mathbf{{w}}$ gives ${2 * c}\,"
+             rf"The penalty ${penalty_tex}\mathbf{{w}}^{{\top}}\mathbf{{w}}$ gives ${2 * c}\,"
              r"\mathbf{w}^{\top}$."),
             (Mistake(f"({twice}) (y - relu(X w + b))^T diag({mask}) X + {2 * c} w^T",
                      "sign_of_error", "The error is relu(Xw + b) - y, not y - relu(Xw + b)."),
@@ -124,6 +155,14 @@ def _loss(rng: random.Random, difficulty: int, form: Form) -> Draft:
                      f"The derivative of {c} w^T w is {2 * c} w^T."),
              Mistake(f"{error}^T diag({mask}) X + {2 * c} w^T", "missing_two_over_n",
                      f"Keep the factor {twice} on the loss term.")),
+            (setup, chain_column,
+             r"The derivative of a sum is the sum of the derivatives. In denominator layout "
+             r"$\partial(X\mathbf{w} + b)/\partial\mathbf{w} = X^{\top}$ and the chain rule "
+             r"multiplies the factors from the variable outwards, so the loss term gives "
+             rf"$\frac{{2}}{{{scale}}}X^{{\top}}\operatorname{{diag}}(\operatorname{{step}}"
+             r"(X\mathbf{w} + b))\,\mathbf{e}$.",
+             rf"The penalty ${penalty_tex}\mathbf{{w}}^{{\top}}\mathbf{{w}}$ gives ${2 * c}\,"
+             r"\mathbf{w}$, a column like $\mathbf{w}$."),
         )
     return Draft(
         given, "X", loss, f"({twice}) w ({error} .* {mask})^T", "gradient",
@@ -142,6 +181,13 @@ def _loss(rng: random.Random, difficulty: int, form: Form) -> Draft:
                  "step(Xw + b) element-wise."),
          Mistake(f"w ({error} .* {mask})^T", "missing_two_over_n",
                  f"Keep the factor {twice}: 2 from the square, 1/N from the mean.")),
+        (setup, chain_column,
+         r"Entry $(i, j)$ of $X$ enters only sample $i$: $\partial C/\partial X_{ij} = "
+         rf"\frac{{2}}{{{scale}}}\,e_i\operatorname{{step}}"
+         r"(\mathbf{x}_i^{\top}\mathbf{w} + b)\,w_j$.",
+         r"Denominator layout puts $\partial C/\partial X_{ij}$ at position $(i, j)$, so the "
+         rf"result has the shape of $X$: $\frac{{2}}{{{scale}}}(\mathbf{{e}}\odot"
+         r"\operatorname{step}(X\mathbf{w} + b))\mathbf{w}^{\top}$."),
     )
 
 
@@ -164,6 +210,11 @@ def _neuron(rng: random.Random) -> Draft:
                      "The derivative of max(0, z) is step(z), not max(0, z) itself."),
              *((Mistake(mask, "sign", "b enters with a minus sign: dz/db = -1."),)
                if sign == "-" else ())),
+            (_neuron_step_column(sign), _MAX_STEP,
+             rf"Chain rule: $\partial a/\partial b = ({sign}1)\cdot\operatorname{{step}}"
+             rf"(\mathbf{{w}}^{{\top}}\mathbf{{x}} {sign} b)$: {'' if sign == '+' else '-'}1 when "
+             r"the neuron is active, 0 otherwise. Both $a$ and $b$ are scalars, so this is the "
+             r"derivative in denominator layout too."),
         )
     other = "x" if which == "w" else "w"
     bold = rf"\mathbf{{{other}}}"
@@ -179,6 +230,12 @@ def _neuron(rng: random.Random) -> Draft:
                  "The derivative of max(0, z) is step(z), not max(0, z) itself."),
          Mistake(f"{mask} {which}^T", "wrong_factor",
                  f"∂(w^T x)/∂{which} is {other}^T: the other factor of the dot product.")),
+        (_neuron_step_column(sign), _MAX_STEP,
+         r"Chain rule, in denominator layout the factors from the variable outwards: "
+         rf"$\partial a/\partial\mathbf{{{which}}} = (\partial z/\partial\mathbf{{{which}}})"
+         rf"(\partial a/\partial z) = {bold}\,\operatorname{{step}}(\mathbf{{w}}^{{\top}}"
+         rf"\mathbf{{x}} {sign} b)$: ${bold}$ when the neuron is active, $\mathbf{{0}}$ "
+         rf"otherwise, a column like $\mathbf{{{which}}}$."),
     )
 
 

@@ -302,6 +302,10 @@ def _explicit_steps(terms: Sequence[Term], gradient: Sequence[Sequence[Term]],
 
 # --- the symbolic form: df/dx with parameters -----------------------------------------------
 
+#: The closing sentence of a denominator-layout solution whose variable and function are scalars.
+_SCALAR = (r"Both $f$ and $x$ are scalars, so denominator layout has nothing to arrange: the "
+           r"derivative is the scalar")
+
 def _symbolic(rng: random.Random, difficulty: int, rational: bool) -> Draft:
     if difficulty == 1:
         p, r = rng.sample([2, 3, 4, 5], 2)
@@ -327,6 +331,10 @@ def _symbolic(rng: random.Random, difficulty: int, rational: bool) -> Draft:
              r"Power rule $d(x^p)/dx = p x^{p-1}$ with the constant-multiple rule, term by "
              rf"term: $df/dx = {_tex(show(key))}$; the constant $b$ gives 0."),
             tuple(_distinct([key], candidates, lambda parts: show(parts[0]))),
+            (r"The derivative of a sum is the sum of the derivatives; constants ($a$, $b$) "
+             r"behave like numbers.",
+             r"Power rule $d(x^p)/dx = p x^{p-1}$ with the constant-multiple rule, term by "
+             rf"term; the constant $b$ gives 0. {_SCALAR} $df/dx = {_tex(show(key))}$."),
         )
     if difficulty == 2:
         return _product_rule(rng, rational)
@@ -388,15 +396,14 @@ def _product_rule(rng: random.Random, rational: bool) -> Draft:
     if choice == "cos":
         mistakes.append(Mistake(plus(first, prod(-h_coef, h_body, f"({g})")), "cos_sign",
                                 "d cos(u)/du = -sin(u): the sign is negative."))
-    return Draft(
-        "x, a, b" if choice == "poly" else "x, a", "x", f"({g}) {paren(h)}",
-        plus(first, second), "derivative",
-        (r"Product rule: $(uv)' = u'v + uv'$ with $u = " + _tex(g) + r"$ and $v = " + _tex(h)
-         + r"$.",
-         r"$u' = " + _tex(prod(p, dg)) + r"$ (the constant $a$ gives 0) and $v' = " + _tex(dh)
-         + r"$."),
-        tuple(mistakes),
-    )
+    given = "x, a, b" if choice == "poly" else "x, a"
+    steps = (r"Product rule: $(uv)' = u'v + uv'$ with $u = " + _tex(g) + r"$ and $v = " + _tex(h)
+             + r"$.",
+             r"$u' = " + _tex(prod(p, dg)) + r"$ (the constant $a$ gives 0) and $v' = " + _tex(dh)
+             + r"$.")
+    key = plus(first, second)
+    return Draft(given, "x", f"({g}) {paren(h)}", key, "derivative", steps, tuple(mistakes),
+                 (*steps, rf"{_SCALAR} $df/dx = u'v + uv' = {_tex(key, given)}$."))
 
 
 #: outer function g: (text of g(u), text of g'(u)), with U standing for u.
@@ -426,7 +433,7 @@ def _chain_rule(rng: random.Random, rational: bool) -> Draft:
                     "Differentiate the outside at the inside, then multiply by the inside's "
                     "derivative: g'(u(x)) u'(x), not g'(u'(x))."),
         ]
-        gprime_tex = rf"{k} u^{{{k - 1}}}"
+        gprime_tex = rf"{k} u" if k == 2 else rf"{k} u^{{{k - 1}}}"
     else:
         outer, outer_d = _OUTER[choice]
         function = outer.replace("U", inner)
@@ -450,6 +457,10 @@ def _chain_rule(rng: random.Random, rational: bool) -> Draft:
         (rf"Chain rule: with $u = {_tex(inner)}$, $df/dx = (df/du)(du/dx)$.",
          rf"$df/du = {gprime_tex}$ and $du/dx = {_tex(du)}$; substitute $u$ back."),
         tuple(mistakes),
+        (rf"Chain rule: with $u = {_tex(inner)}$, $df/dx = (df/du)(du/dx)$; for scalars the "
+         r"order of the factors does not matter.",
+         rf"$df/du = {gprime_tex}$ and $du/dx = {_tex(du)}$; substitute $u$ back. "
+         rf"{_SCALAR} $df/dx = {_tex(key, 'x, a')}$."),
     )
 
 

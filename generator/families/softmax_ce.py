@@ -32,6 +32,16 @@ _CE = (r"$-\mathbf{y}^{\top}\log\operatorname{softmax}(\mathbf{z}) = -\mathbf{y}
        r"\mathbf{z} = (\mathbf{1}^{\top}\mathbf{y})\,\mathbf{s}^{\top} - \mathbf{y}^{\top}$ "
        r"(it is $\mathbf{s}^{\top} - \mathbf{y}^{\top}$ only when $\mathbf{1}^{\top}\mathbf{y} "
        r"= 1$).")
+#: _CE in denominator layout, where the gradient is a column like z.
+_CE_COLUMN = (
+    r"$-\mathbf{y}^{\top}\log\operatorname{softmax}(\mathbf{z}) = -\mathbf{y}^{\top}\mathbf{z} "
+    r"+ (\mathbf{1}^{\top}\mathbf{y})\log\sum_j e^{z_j}$. In denominator layout the gradient "
+    r"is a column, like $\mathbf{z}$: that of $\log\sum_j e^{z_j}$ is $\mathbf{s}$, so "
+    r"$\partial f/\partial\mathbf{z} = (\mathbf{1}^{\top}\mathbf{y})\,\mathbf{s} - \mathbf{y}$ "
+    r"(it is $\mathbf{s} - \mathbf{y}$ only when $\mathbf{1}^{\top}\mathbf{y} = 1$).")
+_SYMMETRIC = (r"In denominator layout the Jacobian is transposed (column $i$ holds the gradient "
+              r"of $s_i$); $\operatorname{diag}(\mathbf{s}) - \mathbf{s}\mathbf{s}^{\top}$ is "
+              r"symmetric, so it is the same matrix.")
 _CE_GENERAL = "y is not assumed to sum to 1: the general form is sum(y) softmax(z)^T - y^T."
 
 
@@ -54,6 +64,17 @@ def _softmax_jacobian(rng: random.Random) -> Draft:
     key = f"{scale}(diag({s}) - {s} {s}^T)" if c != 1 else f"diag({s}) - {s} {s}^T"
     steps = [_SOFTMAX.replace(r"\operatorname{softmax}(\mathbf{z})",
                               rf"\operatorname{{softmax}}({scale}\mathbf{{z}})")]
+    denominator = [*steps]
+    if c != 1:
+        denominator.append(
+            rf"Vector chain rule, in denominator layout the factors from the variable "
+            rf"outwards: $\partial({c}\mathbf{{z}})/\partial\mathbf{{z}} = {c}I$, so the "
+            rf"Jacobian is ${c}I\,(\operatorname{{diag}}(\mathbf{{s}}) - "
+            r"\mathbf{s}\mathbf{s}^{\top})^{\top} = "
+            rf"{c}(\operatorname{{diag}}(\mathbf{{s}}) - \mathbf{{s}}\mathbf{{s}}^{{\top}})$: "
+            r"the matrix is symmetric, so transposing it changes nothing.")
+    else:
+        denominator.append(_SYMMETRIC)
     if c != 1:
         steps.append(rf"Vector chain rule: $\partial({c}\mathbf{{z}})/\partial\mathbf{{z}} = "
                      rf"{c}I$, so the Jacobian is ${c}(\operatorname{{diag}}(\mathbf{{s}}) - "
@@ -70,7 +91,8 @@ def _softmax_jacobian(rng: random.Random) -> Draft:
     if c != 1:
         mistakes.append(Mistake(f"diag({s}) - {s} {s}^T", "missing_inner_derivative",
                                 f"The chain rule brings the factor {c} from softmax({c} z)."))
-    return Draft("z[n]", "z", s, key, "jacobian", tuple(steps), tuple(mistakes))
+    return Draft("z[n]", "z", s, key, "jacobian", tuple(steps), tuple(mistakes),
+                 tuple(denominator))
 
 
 def _cross_entropy(rng: random.Random) -> Draft:
@@ -83,6 +105,7 @@ def _cross_entropy(rng: random.Random) -> Draft:
                  "grows for the labelled classes."),
          Mistake(f"-y^T (diag({s}) - {s} {s}^T)", "chain_through_log_dropped",
                  "The derivative of log s_i is (1/s_i) ∂s_i: the 1/s cancels the diag(s).")),
+        (_CE_COLUMN,),
     )
 
 
@@ -103,6 +126,13 @@ def _logistic(rng: random.Random) -> Draft:
                  "The chain rule through u = -y w^T x brings the factor -y, not just -1."),
          Mistake(f"-y sigma({margin}) (1 - sigma({margin})) x^T", "sigmoid_confusion",
                  "d log(1 + e^u)/du is sigma(u) itself, not sigma'(u).")),
+        (r"Let $u = -y\,\mathbf{w}^{\top}\mathbf{x}$; $\frac{d}{du}\log(1 + e^{u}) = "
+         r"\frac{e^{u}}{1 + e^{u}} = \sigma(u)$.",
+         r"In denominator layout the gradient is a column, like $\mathbf{w}$: $\partial u/"
+         r"\partial\mathbf{w} = -y\,\mathbf{x}$, and the chain rule multiplies the factors "
+         r"from the variable outwards: $\partial f/\partial\mathbf{w} = (\partial u/\partial"
+         r"\mathbf{w})\,\sigma(u) = -y\,\sigma(-y\,\mathbf{w}^{\top}\mathbf{x})\,"
+         r"\mathbf{x}$."),
     )
 
 
@@ -123,6 +153,11 @@ def _bce(rng: random.Random) -> Draft:
              Mistake(f"{p} (1 - {p}) ({p} - t) x^T", "sigmoid_derivative_kept",
                      "sigma'(z) = p(1 - p) cancels against the 1/p and 1/(1 - p) from the logs."),
              Mistake(f"({p} - t) w^T", "wrong_factor", "∂(w^T x + b)/∂w is x^T, not w^T.")),
+            (first, second,
+             r"In denominator layout the gradient is a column, like $\mathbf{w}$: $\partial z/"
+             r"\partial\mathbf{w} = \mathbf{x}$, and the chain rule multiplies the factors from "
+             r"the variable outwards: $\partial f/\partial\mathbf{w} = \mathbf{x}\,(\sigma(z) "
+             r"- t)$."),
         )
     return Draft(
         "x[n], w[n], b, t", "b", function, f"{p} - t", "derivative",
@@ -130,6 +165,9 @@ def _bce(rng: random.Random) -> Draft:
         (Mistake(f"t - {p}", "sign", "The derivative is prediction - target, sigma(z) - t."),
          Mistake(f"{p} (1 - {p}) ({p} - t)", "sigmoid_derivative_kept",
                  "sigma'(z) = p(1 - p) cancels against the 1/p and 1/(1 - p) from the logs.")),
+        (first, second,
+         r"$\partial z/\partial b = 1$: $\partial f/\partial b = \sigma(z) - t$. Both $f$ and "
+         r"$b$ are scalars, so this is the derivative in denominator layout too."),
     )
 
 
@@ -149,6 +187,12 @@ def _ce_by_weights(rng: random.Random) -> Draft:
          Mistake(f"{delta} x^T", "layout_swapped",
                  "Transposed: numerator layout gives x δᵀ (n×m), denominator layout δ xᵀ "
                  "(m×n, the shape of W).")),
+        (r"Let $\mathbf{z} = W\mathbf{x}$. " + _CE_COLUMN,
+         r"$z_i = \sum_j W_{ij}x_j$, so $\partial f/\partial W_{ij} = \delta_i x_j$ with "
+         r"$\boldsymbol{\delta} = (\mathbf{1}^{\top}\mathbf{y})\mathbf{s} - \mathbf{y}$.",
+         r"Denominator layout puts $\partial f/\partial W_{ij}$ at position $(i, j)$, so the "
+         r"result has the shape of $W$ ($m\times n$): $\partial f/\partial W = "
+         r"\boldsymbol{\delta}\mathbf{x}^{\top}$."),
     )
 
 
@@ -164,6 +208,11 @@ def _ce_by_input(rng: random.Random) -> Draft:
          Mistake(f"(y - sum(y) {s})^T W", "sign", "The sign is s - y, not y - s."),
          Mistake(f"{delta}^T", "missing_chain_through_W",
                  "z = W x: the vector chain rule multiplies by ∂z/∂x = W.")),
+        (r"Let $\mathbf{z} = W\mathbf{x}$. " + _CE_COLUMN,
+         r"Vector chain rule in denominator layout, the factors from the variable outwards: "
+         r"$\partial\mathbf{z}/\partial\mathbf{x} = W^{\top}$, so $\partial f/\partial"
+         r"\mathbf{x} = W^{\top}((\mathbf{1}^{\top}\mathbf{y})\mathbf{s} - \mathbf{y})$, a "
+         r"column like $\mathbf{x}$."),
     )
 
 
@@ -182,6 +231,14 @@ def _softmax_layer(rng: random.Random) -> Draft:
                  "s(1 - s) is only the diagonal: the off-diagonal entries are -s_i s_j."),
          Mistake(jacobian, "missing_chain_through_W",
                  "z = W x: the vector chain rule multiplies by ∂z/∂x = W.")),
+        (r"Let $\mathbf{z} = W\mathbf{x}$. " + _SOFTMAX,
+         r"In denominator layout column $i$ of a Jacobian holds the gradient of $s_i$, and the "
+         r"vector chain rule multiplies the factors from the variable outwards: $\partial"
+         r"\mathbf{z}/\partial\mathbf{x} = W^{\top}$ and $\operatorname{diag}(\mathbf{s}) - "
+         r"\mathbf{s}\mathbf{s}^{\top}$ is symmetric, so $\partial\mathbf{s}/\partial"
+         r"\mathbf{x} = (\partial\mathbf{z}/\partial\mathbf{x})(\partial\mathbf{s}/\partial"
+         r"\mathbf{z}) = W^{\top}(\operatorname{diag}(\mathbf{s}) - \mathbf{s}"
+         r"\mathbf{s}^{\top})$, an $(n\times m)(m\times m)$ product."),
     )
 
 
@@ -206,6 +263,14 @@ def _logistic_data(rng: random.Random) -> Draft:
          Mistake(f"-{scale}sigma({margin})^T X", "missing_label",
                  "The chain rule through u = -y ⊙ Xw brings diag(y): multiply by y "
                  "element-wise.")),
+        (r"Sum reduction: $f = " + (f"{c}" if c != 1 else "") + r"\sum_i \log(1 + e^{u_i})$ "
+         r"with $\mathbf{u} = -\mathbf{y}\odot X\mathbf{w}$, and $\frac{d}{du}\log(1 + e^{u}) "
+         r"= \sigma(u)$: in denominator layout $\partial f/\partial\mathbf{u} = "
+         + (f"{c}" if c != 1 else "") + r"\sigma(\mathbf{u})$, a column.",
+         r"In denominator layout $\partial\mathbf{u}/\partial\mathbf{w} = -X^{\top}"
+         r"\operatorname{diag}(\mathbf{y})$, and the chain rule multiplies the factors from the "
+         r"variable outwards: $\partial f/\partial\mathbf{w} = -" + (f"{c}" if c != 1 else "")
+         + r"X^{\top}(\mathbf{y}\odot\sigma(\mathbf{u}))$, a column like $\mathbf{w}$."),
     )
 
 

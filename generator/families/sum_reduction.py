@@ -27,6 +27,17 @@ def _tex(text: str) -> str:
     return print_latex(parse(text, _GIVEN))
 
 
+def _column(row: str) -> str:
+    """The LaTeX of the denominator-layout column for a numerator-layout row ``row``."""
+    return print_latex(transposed(parse(row, _GIVEN)))
+
+
+def _in_column(x: str, derivative: str, row: str) -> str:
+    """The closing step of a denominator-layout solution: the gradient by ``x`` as a column."""
+    return (rf"In denominator layout the gradient is a column, like $\mathbf{{{x}}}$: "
+            rf"${derivative} = {_column(row)}$.")
+
+
 def _scaled(c: int, text: str) -> str:
     return text if c == 1 else f"{c} {text}"
 
@@ -43,26 +54,28 @@ def _level1(rng: random.Random) -> Draft:
     if choice == "sum":
         c = rng.randint(1, 6)
         key = _scaled(c, "ones(n)^T")
+        first = (r"$\operatorname{sum}(\mathbf{x}) = \sum_i x_i$, so $\partial/\partial x_j$ of "
+                 r"it is 1 for every $j$ (sum reduction).")
         return Draft(
             "x[n]", "x", _scaled(c, "sum(x)"), key, "gradient",
-            (r"$\operatorname{sum}(\mathbf{x}) = \sum_i x_i$, so $\partial/\partial x_j$ of it "
-             r"is 1 for every $j$ (sum reduction).",
-             f"As a row: ${_tex(key)}$."),
+            (first, f"As a row: ${_tex(key)}$."),
             (_layout(key),
              Mistake(str(c), "scalar_instead_of_row",
                      "Each partial derivative is " + str(c) + ", but the gradient is the row "
                      "of all n of them."),
              Mistake(_scaled(c, "sum(ones(n))"), "summed_partials",
                      "The partials are not added up: the gradient lists them, one per x_j.")),
+            (first, _in_column("x", r"\partial y/\partial\mathbf{x}", key)),
         )
     dot = rng.choice(("w^T x", "sum(w .* x)", "x^T w"))
     by, other = ("x", "w") if choice == "dot_x" else ("w", "x")
     key = f"{other}^T"
+    first = (rf"$\mathbf{{w}} \cdot \mathbf{{x}} = \operatorname{{sum}}(\mathbf{{w}} \odot "
+             rf"\mathbf{{x}}) = \sum_i w_i x_i$, so $\partial/\partial {by}_j$ of it is "
+             rf"${other}_j$ (sum reduction of the element-wise product).")
     return Draft(
         "w[n], x[n]", by, dot, key, "gradient",
-        (rf"$\mathbf{{w}} \cdot \mathbf{{x}} = \operatorname{{sum}}(\mathbf{{w}} \odot "
-         rf"\mathbf{{x}}) = \sum_i w_i x_i$, so $\partial/\partial {by}_j$ of it is "
-         rf"${other}_j$ (sum reduction of the element-wise product).",
+        (first,
          rf"As a row: $\partial(\mathbf{{w}} \cdot \mathbf{{x}})/\partial\mathbf{{{by}}} = "
          rf"\mathbf{{1}}^{{\top}} \operatorname{{diag}}(\mathbf{{{other}}}) = "
          rf"\mathbf{{{other}}}^{{\top}}$."),
@@ -72,6 +85,10 @@ def _level1(rng: random.Random) -> Draft:
          Mistake(f"diag({other})", "jacobian_of_product",
                  f"diag({other}) is the Jacobian of the element-wise product {other} ⊗ {by}; "
                  "the sum reduction turns it into the row 1^T diag(" + other + ")")),
+        (first,
+         rf"In denominator layout the gradient is a column, like $\mathbf{{{by}}}$: "
+         rf"$\partial(\mathbf{{w}} \cdot \mathbf{{x}})/\partial\mathbf{{{by}}} = "
+         rf"\operatorname{{diag}}(\mathbf{{{other}}})\,\mathbf{{1}} = \mathbf{{{other}}}$."),
     )
 
 
@@ -81,36 +98,40 @@ def _level2(rng: random.Random) -> Draft:
     inside = "x z" if c == 1 else f"{c} x z"
     if choice == "by_x":
         key = _scaled(c, "z ones(n)^T")
+        first = (r"Scalar expansion: $\mathbf{x} z$ multiplies each $x_i$ by $z$, so "
+                 r"$\operatorname{sum}(\mathbf{x} z) = z \sum_i x_i$.")
+        partial = f"$\\partial/\\partial x_j$ is ${_tex(_scaled(c, 'z'))}$ for every $j$"
         return Draft(
             "x[n], z", "x", f"sum({inside})", key, "gradient",
-            (r"Scalar expansion: $\mathbf{x} z$ multiplies each $x_i$ by $z$, so "
-             r"$\operatorname{sum}(\mathbf{x} z) = z \sum_i x_i$.",
-             f"$\\partial/\\partial x_j$ is ${_tex(_scaled(c, 'z'))}$ for every $j$: the row "
-             f"${_tex(key)}$."),
+            (first, f"{partial}: the row ${_tex(key)}$."),
             (_layout(key),
              Mistake(_scaled(c, "z"), "scalar_instead_of_row",
                      "That is one partial derivative; the gradient is the row of all n of them."),
              Mistake(_scaled(c, "sum(x) ones(n)^T"), "wrong_variable",
                      "Differentiating by x leaves the factor z, not sum(x).")),
+            (first, f"{partial}. " + _in_column("x", r"\partial y/\partial\mathbf{x}", key)),
         )
     if choice == "by_z":
         key = _scaled(c, "sum(x)")
+        first = (r"$\operatorname{sum}(\mathbf{x} z) = \sum_i x_i z$, and $\partial(x_i z)/"
+                 r"\partial z = x_i$.")
         return Draft(
             "x[n], z", "z", f"sum({inside})", key, "derivative",
-            (r"$\operatorname{sum}(\mathbf{x} z) = \sum_i x_i z$, and $\partial(x_i z)/"
-             r"\partial z = x_i$.",
-             f"Adding up: $\\partial y/\\partial z = {_tex(key)}$, a scalar."),
+            (first, f"Adding up: $\\partial y/\\partial z = {_tex(key)}$, a scalar."),
             (Mistake(_scaled(c, "z sum(ones(n))"), "nz_instead_of_sum",
                      "Each term x_i z contributes x_i, not z: the derivative is sum(x), not n z."),
              Mistake(_scaled(c, "x"), "vector_instead_of_sum",
                      "y is a sum: its derivative by z adds up the x_i, giving a scalar."),
              Mistake(_scaled(c, "sum(ones(n))"), "nz_instead_of_sum",
                      "Each term x_i z contributes x_i, not 1: the derivative is sum(x).")),
+            (first, f"Adding up: $\\partial y/\\partial z = {_tex(key)}$. Both $y$ and $z$ "
+             "are scalars, so in denominator layout too the derivative is this scalar."),
         )
     key = f"w^T + {_scaled(c, 'ones(n)^T')}"
+    total = r"The derivative of a sum is the sum of the derivatives."
     return Draft(
         "w[n], x[n]", "x", f"w^T x + {_scaled(c, 'sum(x)')}", key, "gradient",
-        (r"The derivative of a sum is the sum of the derivatives.",
+        (total,
          r"$\partial(\mathbf{w}^{\top}\mathbf{x})/\partial\mathbf{x} = \mathbf{w}^{\top}$ and "
          f"$\\partial({_tex(_scaled(c, 'sum(x)'))})/\\partial\\mathbf{{x}} = "
          f"{_tex(_scaled(c, 'ones(n)^T'))}$ (sum reduction)."),
@@ -118,6 +139,12 @@ def _level2(rng: random.Random) -> Draft:
          Mistake("w^T", "missing_term", "The sum term contributes too."),
          Mistake(f"x^T + {_scaled(c, 'ones(n)^T')}", "wrong_variable",
                  "Differentiating w^T x by x leaves w.")),
+        (total,
+         r"In denominator layout the gradient is a column, like $\mathbf{x}$: "
+         r"$\partial(\mathbf{w}^{\top}\mathbf{x})/\partial\mathbf{x} = \mathbf{w}$ and "
+         f"$\\partial({_tex(_scaled(c, 'sum(x)'))})/\\partial\\mathbf{{x}} = "
+         f"{_column(_scaled(c, 'ones(n)^T'))}$ (sum reduction), so "
+         f"the gradient is ${_column(key)}$."),
     )
 
 
@@ -155,10 +182,11 @@ def _level3(rng: random.Random, rational: bool) -> Draft:
         "sin": ("missing_chain_factor", "The chain rule multiplies by the inner derivative k."),
         "tanh": ("tanh_derivative", "d tanh(u)/du = 1 - tanh(u)^2, not 1 - tanh(u)."),
     }[choice]
+    first = (r"Sum reduction: $y = \sum_i f(x_i)$, and only the term $f(x_j)$ depends on $x_j$, "
+             r"so $\partial y/\partial x_j = f'(x_j)$.")
     return Draft(
         "w[n], x[n]" if choice == "weighted" else "x[n]", "x", function, key, "gradient",
-        (r"Sum reduction: $y = \sum_i f(x_i)$, and only the term $f(x_j)$ depends on $x_j$, so "
-         r"$\partial y/\partial x_j = f'(x_j)$.",
+        (first,
          r"The Jacobian of the element-wise map is diagonal (element-wise diagonal condition); "
          r"summing its rows, $\mathbf{1}^{\top}\operatorname{diag}(f'(\mathbf{x}))$, gives the "
          r"row $f'(\mathbf{x})^{\top}$."),
@@ -167,6 +195,11 @@ def _level3(rng: random.Random, rational: bool) -> Draft:
                  "diag(f'(x)) is the Jacobian of the element-wise map; the sum reduces it to "
                  "the row 1^T diag(f'(x)) = f'(x)^T."),
          Mistake(slip, slip_note, slip_feedback)),
+        (first,
+         r"The Jacobian of the element-wise map is diagonal (element-wise diagonal condition). "
+         r"In denominator layout the gradient is a column, like $\mathbf{x}$: summing the "
+         r"columns of the diagonal matrix, $\operatorname{diag}(f'(\mathbf{x}))\,\mathbf{1}$, "
+         rf"gives $f'(\mathbf{{x}}) = {_column(key)}$."),
     )
 
 

@@ -14,9 +14,8 @@ from generator.family import build
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = 12
 #: Families whose denominator-layout solutions are written in that layout throughout.
-IN_LAYOUT = ("activations", "chain_rules", "determinant_inverse", "elementwise_binary",
-             "explicit_jacobian", "kronecker", "layout_translation", "least_squares",
-             "linear_maps", "quadratic", "scalar_expansion", "trace_forms")
+#: Every family: each works its denominator-layout solutions in that layout.
+IN_LAYOUT = tuple(sorted(registry()))
 _PUBLIC = re.compile(r"Parr & Howard|Matrix Cookbook|Goodfellow|Bishop|Magnus")
 
 
