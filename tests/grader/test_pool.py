@@ -222,7 +222,7 @@ def test_memory_cap_stops_the_check_and_the_run_goes_on() -> None:
         assert len(pool.pids) == 1
     assert elapsed < caps.wall_seconds
     assert verdicts[1].status == "undecided"
-    assert verdicts[1].note == "memory_limit"
+    assert verdicts[1].note == "memory_limit", verdicts[1].method
     assert verdicts[1].feedback == (f"Your answer needed too much memory to check (over "
                                     f"{caps.memory_mb} MB), so it was not marked.")
     assert [v.status for v in verdicts] == ["correct", "undecided", "incorrect", "correct"]
