@@ -144,6 +144,18 @@ def _worker_main(conn: Connection, caps: Caps, inherited: tuple[Connection, ...]
                 return
 
 
+def _from_memory(problem: BaseException) -> bool:
+    """Whether a MemoryError is in the chain of exceptions that led to ``problem``."""
+    seen: set[int] = set()
+    current: BaseException | None = problem
+    while current is not None and id(current) not in seen:
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _send(conn: Connection, reply: _Reply) -> bool:
     """Send a reply (a short one if the reply itself can't be built); False if the parent is
     gone."""
@@ -176,7 +188,10 @@ def _run(job: CheckJob, caps: Caps) -> _Reply:
             reply = ("parse_error", (problem.message, problem.text, problem.position, problem.end,
                                      problem.code))
         except Exception as problem:
-            reply = ("error", f"{type(problem).__name__}: {problem}"[:500])
+            # an error raised while handling a failed allocation (a library that catches
+            # MemoryError and raises its own) is the memory cap too
+            reply = _MEMORY if _from_memory(problem) else (
+                "error", f"{type(problem).__name__}: {problem}"[:500])
         else:
             reply = ("ok", verdict)
     except _CpuLimit:

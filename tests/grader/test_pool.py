@@ -343,3 +343,23 @@ def test_a_forgotten_pool_stops_its_workers_when_collected() -> None:
     del pool
     gc.collect()
     assert not alive(pid)
+
+
+def test_an_error_raised_while_handling_a_failed_allocation_is_the_memory_cap() -> None:
+    from grader.pool import _from_memory
+
+    try:
+        try:
+            raise MemoryError
+        except MemoryError:
+            raise RuntimeError("a library's own error") from None
+    except RuntimeError as problem:
+        assert _from_memory(problem)  # `from None` hides the cause from tracebacks, not from us
+    try:
+        try:
+            raise MemoryError
+        except MemoryError as cause:
+            raise RuntimeError("a library's own error") from cause
+    except RuntimeError as problem:
+        assert _from_memory(problem)
+    assert not _from_memory(ValueError("unrelated"))
