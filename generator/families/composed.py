@@ -1,7 +1,7 @@
 """Exercises composed from building blocks within a difficulty budget, keyed by the calculus
 engine (Magnus & Neudecker, Matrix Differential Calculus, ch. 9: the differential, then
-identification; Matrix Cookbook eqs. (69), (81), (84), (100), (103), (108), §2.4.2 for the
-blocks' own derivatives).
+identification; Matrix Cookbook eqs. (69), (81), (84), (70), (101), (102), (108), (57) for
+the blocks' own derivatives).
 
 A scalar function of a vector x or of a square matrix X is a sum of terms; a term is a block, a
 scalar multiple of one, or a product of blocks (from difficulty 2), and from difficulty 4 a block
@@ -19,11 +19,15 @@ same way from a slipped function, and each is checked by the grader to be wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
+from generator.calculus import algebra as a
 from generator.calculus.derivative import differentiate
+from generator.calculus.simplify import simplify
 from generator.calculus.steps import steps
 from generator.family import Draft, Family
 from generator.layout import transposed
@@ -200,8 +204,12 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     function = _function(terms)
     tree = parse(function, declarations)
     numerator = differentiate(tree, x, declarations, "numerator")
-    denominator = differentiate(tree, x, declarations, "denominator")
     key = numerator.result
+    # The denominator-layout result is the transpose: the same differential, read off as a
+    # column (or in X's shape), so the engine need not run again.
+    denominator = dataclasses.replace(
+        numerator, layout="denominator",
+        result=parse(print_ascii(transposed(key)), declarations))
     return Draft(
         given, x, function, print_ascii(key), numerator.kind,
         tuple(steps(tree, numerator, declarations)),
@@ -219,43 +227,48 @@ def _mistakes(terms: list[Term], key: n.Node, x: str, declarations: Declarations
         "The derivative by a matrix has the shape of its transpose in numerator layout."
         if matrix else "That is the column form: this sheet's layout asks for the row.")]
     if len(terms) > 1:
-        last = terms[-1]
-        flipped = [*terms[:-1], Term("+" if last.sign == "-" else "-", last.coefficient,
-                                     last.factors)]
-        candidates.append(Mistake(
-            _derived(_function(flipped), x, declarations), "sign",
-            "Each term keeps its sign: check the sign of the last term's derivative."))
-        candidates.append(Mistake(
-            _derived(_function(terms[:-1]), x, declarations), "missing_term",
-            "Every term depends on the variable: the last one contributes too."))
+        # f = g + t: flipping t's sign gives f' - 2 t', dropping t gives f' - t'.
+        last = _derived(_function([Term("+", *dataclasses.astuple(terms[-1])[1:])]), x,
+                        declarations)
+        for factor, note, feedback in (
+                (-2, "sign", "Each term keeps its sign: check the sign of the last term's "
+                             "derivative."),
+                (-1, "missing_term", "Every term depends on the variable: the last one "
+                                     "contributes too.")):
+            sign = 1 if terms[-1].sign == "+" else -1
+            slipped = simplify(a.add(key, a.mul(a.number(factor * sign), last)), declarations)
+            candidates.append(Mistake(print_ascii(slipped), note, feedback))
     else:
-        candidates.append(Mistake(print_ascii(n.Neg(key)), "sign", "Check the sign."))
+        candidates.append(Mistake(print_ascii(a.neg(key)), "sign", "Check the sign."))
     return tuple(m for m in candidates if m.answer and _wrong(key, m.answer, declarations))
 
 
-def _derived(function: str, x: str, declarations: Declarations) -> str:
+def _derived(function: str, x: str, declarations: Declarations) -> n.Node:
     tree = parse(function, declarations)
-    return print_ascii(differentiate(tree, x, declarations, "numerator").result)
+    return differentiate(tree, x, declarations, "numerator").result
 
 
 def _wrong(key: n.Node, answer: str, declarations: Declarations) -> bool:
-    """Whether ``answer`` differs from the key: by shape, or in value at a point where square
-    matrices are diagonally dominant (so log det and inverses are defined).  One point is
+    """Whether ``answer`` differs from the key: by shape, or in value at a point of entries in
+    [-1, 1] (so σ and tanh are far from saturated) where square matrices are diagonally
+    dominant (so log det and inverses are defined).  One point is
     enough to tell a different function; the grader checks again when the exercise is
     verified."""
     tree = parse(answer, declarations)
     if tree.typed_shape != key.typed_shape:
         return True
     sizes = {s: 3 + i for i, s in enumerate(declarations.dim_symbols)}
-    drawn = sample_point(declarations, sizes, Regime(exact=False), random.Random(0))
+    near_zero = Regime(exact=False, centers=(Fraction(0),), spread=Fraction(1))
+    drawn = sample_point(declarations, sizes, near_zero, random.Random(0))
     point = Point(sizes, {name: _dominant(value) for name, value in drawn.values.items()})
     try:
         expected = evaluate(key, point, exact=False)
         given = evaluate(tree, point, exact=False)
-    except MatcalcError:
+    except (MatcalcError, ArithmeticError):
         return False
-    return any(abs(p - q) > 1e-6 * (1 + abs(p)) for p, q in zip(expected.data, given.data,
-                                                                 strict=True))
+    size = max(abs(v) for v in expected.data)
+    return any(abs(p - q) > 1e-9 * (1 + size) for p, q in zip(expected.data, given.data,
+                                                               strict=True))
 
 
 def _dominant(value: Mat) -> Mat:
@@ -271,8 +284,9 @@ FAMILY = Family(
     name="composed",
     title="Composed scalar functions",
     source="Magnus & Neudecker, Matrix Differential Calculus, ch. 9 (differentials and "
-           "identification); Matrix Cookbook eqs. (69), (81), (84) (aᵀx, xᵀBx, ‖Ax − b‖² "
-           "via §2.4.2), (100), (103), (108) (tr(AX), tr(AXB), tr(XᵀAX)), (57) (log det X)",
+           "identification); Matrix Cookbook eqs. (69), (81), (84) (aᵀx, xᵀBx, ‖Ax − b‖²), "
+           "(70), (101), (102), (108) (aᵀXb, tr(XA), tr(AXB), tr(XᵀBX)), (57) (log det X); "
+           "Parr & Howard §4.2 (element-wise σ and tanh)",
     difficulties=(1, 2, 3, 4, 5),
     forms=("symbolic",),
     draft=draft,
