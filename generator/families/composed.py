@@ -224,7 +224,7 @@ def _mistakes(terms: list[Term], key: n.Node, x: str, declarations: Declarations
     them."""
     candidates = [Mistake(
         print_ascii(transposed(key)), "transpose" if matrix else "layout",
-        "The derivative by a matrix has the shape of its transpose in numerator layout."
+        "The layouts differ by a transpose: check which one this sheet asks for."
         if matrix else "That is the column form: this sheet's layout asks for the row.")]
     if len(terms) > 1:
         # f = g + t: flipping t's sign gives f' - 2 t', dropping t gives f' - t'.
