@@ -13,7 +13,8 @@ times a sum of two.  The number of blocks is the difficulty (1–5).  The blocks
 Names come from the natural sets (x, y, z, u, v or X, Y, Z for the variable; a, b, c, … and A, B,
 C, … for constants), and every block has its own constants.  The key is the engine's derivative
 in numerator layout; the worked steps are its differential and identification in the sheet's
-layout.  The mistakes — the transposed key, a flipped sign and a dropped term — are derived the
+layout.  The numeric form leaves out the σ and tanh blocks and keeps log det and norms out of
+products, so that its key is rational at rational values.  The mistakes — the transposed key, a flipped sign and a dropped term — are derived the
 same way from a slipped function, and each is checked by the grader to be wrong.
 """
 
@@ -192,11 +193,16 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     matrix = rng.random() < 0.4
     x = rng.choice(VARIABLE_MATRICES if matrix else VARIABLE_VECTORS)
     makers = MATRIX_BLOCKS if matrix else VECTOR_BLOCKS
-    names = _Names(rng)
-    # Every kind once before any twice: blocks stay varied.
-    kinds = rng.sample(makers, len(makers))
-    chosen = [kinds[i % len(kinds)](rng, x, names) for i in range(difficulty)]
-    terms = _terms(rng, difficulty, [b.text for b in chosen])
+    if form == "numeric":  # its key must be rational at rational values: σ and tanh are not
+        makers = tuple(m for m in makers if m not in (_sigmoid, _tanh))
+    while True:
+        names = _Names(rng)
+        # Every kind once before any twice: blocks stay varied.
+        kinds = rng.sample(makers, len(makers))
+        chosen = [kinds[i % len(kinds)](rng, x, names) for i in range(difficulty)]
+        terms = _terms(rng, difficulty, [b.text for b in chosen])
+        if form != "numeric" or all(_rational_factors(t) for t in terms):
+            break
     constants = [c for b in chosen for c in b.constants]
     given = ", ".join([f"{x}[n,n]" if matrix else f"{x}[n]"]
                       + [f"{name}[{dims}]" for name, dims in constants])
@@ -216,6 +222,13 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
         _mistakes(terms, key, x, declarations, matrix),
         tuple(steps(tree, denominator, declarations)),
     )
+
+
+def _rational_factors(term: Term) -> bool:
+    """Whether a product's key stays rational: its factors reappear in the key, and log det
+    and norms are not rational at rational values."""
+    return len(term.factors) == 1 or not any(
+        "log(" in f or "norm(" in f for f in term.factors)
 
 
 def _mistakes(terms: list[Term], key: n.Node, x: str, declarations: Declarations,
@@ -288,6 +301,6 @@ FAMILY = Family(
            "(70), (101), (102), (108) (aᵀXb, tr(XA), tr(AXB), tr(XᵀBX)), (57) (log det X); "
            "Parr & Howard §4.2 (element-wise σ and tanh)",
     difficulties=(1, 2, 3, 4, 5),
-    forms=("symbolic",),
+    forms=("symbolic", "numeric"),
     draft=draft,
 )
