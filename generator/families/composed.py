@@ -10,12 +10,13 @@ times a sum of two.  The number of blocks is the difficulty (1–5).  The blocks
 - of x: aᵀx, xᵀAx, ‖Ax − b‖², sum(σ(Wx)), wᵀtanh(x), each written in two or three ways;
 - of X: tr(AX), tr(XᵀAX), log det X, aᵀXb, tr(AXB), each in one or two ways.
 
-Names come from the natural sets (x, y, z, u, v or X, Y, Z for the variable; a, b, c, … and A, B,
-C, … for constants), and every block has its own constants.  The key is the engine's derivative
-in numerator layout; the worked steps are its differential and identification in the sheet's
-layout.  The numeric form leaves out the σ and tanh blocks and keeps log det and norms out of
-products, so that its key is rational at rational values.  The mistakes — the transposed key, a flipped sign and a dropped term — are derived the
-same way from a slipped function, and each is checked by the grader to be wrong.
+Names come from the natural sets (x, y, z, u, v or X, Y, Z for the variable; a, b, c, … and A, B, C,
+… for constants), and every block has its own constants. The key is the engine's derivative in
+numerator layout; the worked steps are its differential and identification in the sheet's layout.
+The numeric form leaves out the σ and tanh blocks and products, so that its key is rational at
+rational values and small enough to compute by hand. The mistakes — the transposed key, a flipped
+sign and a dropped term — are derived the same way from a slipped function, and each is checked by
+the grader to be wrong.
 """
 
 from __future__ import annotations
@@ -167,18 +168,20 @@ def _function(terms: list[Term]) -> str:
     return " ".join(term.text(i == 0) for i, term in enumerate(terms))
 
 
-def _terms(rng: random.Random, difficulty: int, blocks: list[str]) -> list[Term]:
+def _terms(rng: random.Random, difficulty: int, blocks: list[str], *, products: bool
+           ) -> list[Term]:
     """Blocks grouped into terms: single blocks, products (difficulty ≥ 2) and a block times a
-    sum of two (difficulty ≥ 4), each with a sign and maybe a coefficient."""
+    sum of two (difficulty ≥ 4), each with a sign and maybe a coefficient; without
+    ``products``, single blocks only."""
     terms: list[Term] = []
     left = list(blocks)
     while left:
         roll = rng.random()
-        if difficulty >= 4 and len(left) >= 3 and roll < 0.3:
+        if products and difficulty >= 4 and len(left) >= 3 and roll < 0.3:
             inner = f"{left[1]} {rng.choice('+-')} {left[2]}"
             factors: tuple[str, ...] = (left[0], inner)
             left = left[3:]
-        elif difficulty >= 2 and len(left) >= 2 and roll < 0.6:
+        elif products and difficulty >= 2 and len(left) >= 2 and roll < 0.6:
             factors = (left[0], left[1])
             left = left[2:]
         else:
@@ -195,14 +198,11 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
     makers = MATRIX_BLOCKS if matrix else VECTOR_BLOCKS
     if form == "numeric":  # its key must be rational at rational values: σ and tanh are not
         makers = tuple(m for m in makers if m not in (_sigmoid, _tanh))
-    while True:
-        names = _Names(rng)
-        # Every kind once before any twice: blocks stay varied.
-        kinds = rng.sample(makers, len(makers))
-        chosen = [kinds[i % len(kinds)](rng, x, names) for i in range(difficulty)]
-        terms = _terms(rng, difficulty, [b.text for b in chosen])
-        if form != "numeric" or all(_rational_factors(t) for t in terms):
-            break
+    names = _Names(rng)
+    # Every kind once before any twice: blocks stay varied.
+    kinds = rng.sample(makers, len(makers))
+    chosen = [kinds[i % len(kinds)](rng, x, names) for i in range(difficulty)]
+    terms = _terms(rng, difficulty, [b.text for b in chosen], products=form != "numeric")
     constants = [c for b in chosen for c in b.constants]
     given = ", ".join([f"{x}[n,n]" if matrix else f"{x}[n]"]
                       + [f"{name}[{dims}]" for name, dims in constants])
@@ -222,13 +222,6 @@ def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
         _mistakes(terms, key, x, declarations, matrix),
         tuple(steps(tree, denominator, declarations)),
     )
-
-
-def _rational_factors(term: Term) -> bool:
-    """Whether a product's key stays rational: its factors reappear in the key, and log det
-    and norms are not rational at rational values."""
-    return len(term.factors) == 1 or not any(
-        "log(" in f or "norm(" in f for f in term.factors)
 
 
 def _mistakes(terms: list[Term], key: n.Node, x: str, declarations: Declarations,
