@@ -14,9 +14,10 @@ Names come from the natural sets (x, y, z, u, v or X, Y, Z for the variable; a, 
 … for constants), and every block has its own constants. The key is the engine's derivative in
 numerator layout; the worked steps are its differential and identification in the sheet's layout.
 The numeric form leaves out the σ and tanh blocks and products, so that its key is rational at
-rational values and small enough to compute by hand. The mistakes — the transposed key, a flipped sign and a dropped term
-(the key less twice or once the engine's derivative of the last term) — are each checked to differ
-from the key at a point; the grader rejects them again when the exercise is verified.
+rational values and small enough to compute by hand. The mistakes — the transposed key, a flipped
+sign and a dropped term (the key less twice or once the engine's derivative of the last term) —
+are each checked to differ from the key at a point; the grader rejects them again when the
+exercise is verified.
 """
 
 from __future__ import annotations
