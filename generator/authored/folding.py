@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from generator.calculus.algebra import constant_value as value_of
+from generator.calculus.algebra import number
 from grader.language import nodes as n
 from grader.language.shapes import Shape
 
@@ -35,30 +37,6 @@ def fold(node: n.Node) -> n.Node:
                 and abs(exponent) <= 64 and (base != 0 or exponent >= 0):
             return number(base ** int(exponent))
     return node
-
-
-def value_of(node: n.Node) -> Fraction | None:
-    """The value of a plain number (``3``, ``-3``, ``1/2`` once folded), else None."""
-    if isinstance(node, n.Number):
-        return node.value
-    if isinstance(node, n.Neg):
-        inner = value_of(node.arg)
-        return -inner if inner is not None else None
-    if isinstance(node, n.Div):
-        top, bottom = value_of(node.left), value_of(node.right)
-        if top is not None and bottom:
-            return top / bottom
-    return None
-
-
-def number(value: Fraction) -> n.Node:
-    """A number as the language writes it: ``-3`` is ``Neg(3)``, ``1/3`` a division."""
-    magnitude = abs(value)
-    node: n.Node = n.Number(Fraction(magnitude.numerator), shape=_SCALAR)
-    if magnitude.denominator != 1:
-        node = n.Div(node, n.Number(Fraction(magnitude.denominator), shape=_SCALAR),
-                     shape=_SCALAR)
-    return n.Neg(node, shape=_SCALAR) if value < 0 else node
 
 
 _SCALAR = Shape.of(1, 1)

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.authored.folding import fold, number
+from generator.authored.folding import fold
+from generator.calculus.algebra import number
 from grader.errors import ParseError
 from grader.language import nodes as n
 from grader.language.declarations import Declarations
