@@ -14,14 +14,10 @@ logarithm is written log|det X| (the values may give det X < 0; the derivative i
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
-from generator.families.writing import renamed
+from generator.families.writing import gradient_in_layouts, renamed
 from generator.family import Draft, Family
-from generator.layout import transposed
 from grader.exercise_set import Form
-from grader.language.parser import parse, parse_declarations
-from grader.language.printing import print_latex
 from grader.verdict import Mistake
 
 _NUMERATOR = (r"For a scalar $f$ and a matrix $X$, numerator layout puts "
@@ -57,19 +53,8 @@ def _log_det(argument: str, numeric: bool) -> str:
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
-    return renamed(_in_layouts(_draft(rng, difficulty, form)), {"X": rng.choice(("X", "Y", "S"))})
-
-
-def _in_layouts(draft: Draft) -> Draft:
-    """The last step read off in denominator layout too: the Cookbook's G itself."""
-    *body, last = draft.steps
-    if _NUMERATOR not in last:
-        return draft
-    given = parse_declarations(draft.given)
-    column = print_latex(transposed(parse(draft.answer, given)))
-    head = last[:last.index(_NUMERATOR)]
-    return replace(draft, denominator_steps=(
-        *body, f"{head}{_DENOMINATOR} Here that is ${column}$."))
+    written = gradient_in_layouts(_draft(rng, difficulty, form), _NUMERATOR, _DENOMINATOR)
+    return renamed(written, {"X": rng.choice(("X", "Y", "S"))})
 
 
 def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:

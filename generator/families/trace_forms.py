@@ -15,14 +15,10 @@ matrices, where the order of A and B can go wrong.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 
-from generator.families.writing import renamed
+from generator.families.writing import gradient_in_layouts, renamed
 from generator.family import Draft, Family
-from generator.layout import transposed
 from grader.exercise_set import Form
-from grader.language.parser import parse, parse_declarations
-from grader.language.printing import print_latex
 from grader.verdict import Mistake
 
 _NUMERATOR = (r"For a scalar $f$ and $X \in \mathbb{R}^{p\times q}$, numerator layout puts "
@@ -55,19 +51,8 @@ def _power_t(k: int) -> str:
 
 
 def draft(rng: random.Random, difficulty: int, form: Form) -> Draft:
-    return renamed(_in_layouts(_draft(rng, difficulty, form)), {"X": rng.choice(("X", "Y", "W"))})
-
-
-def _in_layouts(draft: Draft) -> Draft:
-    """The last step read off in denominator layout too: the Cookbook's G itself."""
-    *body, last = draft.steps
-    if _NUMERATOR not in last:
-        return draft
-    given = parse_declarations(draft.given)
-    column = print_latex(transposed(parse(draft.answer, given)))
-    head = last[:last.index(_NUMERATOR)]
-    return replace(draft, denominator_steps=(
-        *body, f"{head}{_DENOMINATOR} Here that is ${column}$."))
+    written = gradient_in_layouts(_draft(rng, difficulty, form), _NUMERATOR, _DENOMINATOR)
+    return renamed(written, {"X": rng.choice(("X", "Y", "W"))})
 
 
 def _draft(rng: random.Random, difficulty: int, form: Form) -> Draft:

@@ -10,6 +10,7 @@ import random
 import re
 
 from generator.family import Draft
+from generator.layout import transposed
 from grader.language.parser import parse, parse_declarations
 from grader.language.printing import print_latex
 from grader.language.printing.latex import latex_name
@@ -109,3 +110,17 @@ def renamed(draft: Draft, mapping: dict[str, str]) -> Draft:
         answer=sub(draft.answer), steps=tuple(map(sub, draft.steps)),
         denominator_steps=tuple(map(sub, draft.denominator_steps)),
         mistakes=tuple(Mistake(sub(m.answer), m.note, sub(m.feedback)) for m in draft.mistakes))
+
+
+def gradient_in_layouts(draft: Draft, numerator: str, denominator: str) -> Draft:
+    """The last step, which reads the answer off in numerator layout with the sentence
+    ``numerator``, read off in denominator layout too (``denominator``: the Cookbook's G
+    itself)."""
+    *body, last = draft.steps
+    if numerator not in last:
+        return draft
+    given = parse_declarations(draft.given)
+    column = print_latex(transposed(parse(draft.answer, given)))
+    head = last[:last.index(numerator)]
+    return dataclasses.replace(draft, denominator_steps=(
+        *body, f"{head}{denominator} Here that is ${column}$."))
