@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -12,8 +13,38 @@ from generator.export.cli import export_group
 from grader.cli import COMMANDS as GRADER_COMMANDS
 from grader.errors import MatcalcError
 
+#: Commands of the web package, imported only when used: ``generator`` never imports ``web``.
+LAZY_COMMANDS = {
+    "serve": ("web.cli", "serve_command", "Serve the answer pages, practice and the dashboard."),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _LazyGroup(click.Group):
+    """click's lazy-group pattern: a command of another package is imported when it runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, attribute, _ = LAZY_COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.get_short_help_str(60))
+                for name in click.Group.list_commands(self, ctx)
+                if (command := click.Group.get_command(self, ctx, name)) is not None
+                and not command.hidden]
+        rows += [(name, summary) for name, (_, _, summary) in LAZY_COMMANDS.items()]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(sorted(rows))
+
+
+@click.group(cls=_LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="matcalc")
 def root() -> None:
     """matcalc: matrix-calculus exercises with verified solutions, graded exactly.
@@ -30,6 +61,7 @@ def root() -> None:
       matcalc validate --help  check a submission before handing it in
       matcalc grade --help     grade a class: reports and a gradebook
       matcalc export --help    Gradescope, Moodle and Canvas
+      matcalc serve --help     answer pages in the browser: practice and assignments
     """
 
 

@@ -19,6 +19,7 @@ from grader.language import (
     print_latex,
     read,
 )
+from grader.language.echo import echo, parse_shape
 
 _PARSE_HELP = """Show how matcalc reads an answer: canonical ASCII, LaTeX and shape.
 
@@ -49,32 +50,33 @@ Exit status: 0 if the answer is valid, 1 if it is not, 2 for a usage error.
 @click.argument("text")
 @click.option("--given", "-g", default="", metavar="DECLS",
               help='Declared names and shapes, e.g. "x[n], A[n,n], b".')
+@click.option("--expected", "-e", default=None, metavar="SHAPE",
+              help="The question's answer shape, e.g. n,1 or m,n: I and 0 take their size "
+                   "from it, as they do in grading.")
 @click.option("--json", "as_json", is_flag=True,
-              help='Print {"valid", "ascii", "latex", "shape", "notes", "error"} as JSON.')
-def parse_command(text: str, given: str, as_json: bool) -> None:
+              help='Print {"valid", "ascii", "latex", "shape", "notes", "stripped", "flagged", '
+                   '"error", "caret"} as JSON (the web app\'s /api/parse gives the same).')
+def parse_command(text: str, given: str, expected: str | None, as_json: bool) -> None:
     text = _text(text)
     declarations = _declarations(given)
     try:
-        answer = read(text, declarations)
+        expected_shape = parse_shape(expected) if expected is not None else None
     except ParseError as problem:
-        if as_json:
-            click.echo(json.dumps({"valid": False, "ascii": None, "latex": None, "shape": None,
-                                   "notes": [], "error": str(problem)}, ensure_ascii=False))
-        else:
-            click.echo(f"invalid: {problem}", err=True)
-        sys.exit(1)
-    tree = answer.tree
-    shape = tree.typed_shape
-    result = {"valid": True, "ascii": print_ascii(tree), "latex": print_latex(tree),
-              "shape": shape.as_strings(), "notes": list(answer.messages), "error": None}
+        raise click.BadParameter(str(problem), param_hint="--expected") from None
+    result = echo(text, declarations, expected_shape)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
-    else:
-        click.echo(f"ascii:  {result['ascii']}")
-        click.echo(f"latex:  {result['latex']}")
-        click.echo(f"shape:  {shape.describe()}")
-        for message in answer.messages:
-            click.echo(f"note:   {message}")
+        if not result["valid"]:
+            sys.exit(1)
+        return
+    if not result["valid"]:
+        click.echo(f"invalid: {result['error']}", err=True)
+        sys.exit(1)
+    click.echo(f"ascii:  {result['ascii']}")
+    click.echo(f"latex:  {result['latex']}")
+    click.echo(f"shape:  {result['shape_described']}")
+    for message in result["notes"]:
+        click.echo(f"note:   {message}")
 
 
 _CHECK_HELP = """Grade ANSWER against the key EXPECTED, exactly, and explain the verdict.

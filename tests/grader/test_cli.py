@@ -35,8 +35,31 @@ def test_parse_json_valid() -> None:
     assert code == 0
     assert json.loads(out) == {
         "valid": True, "ascii": "x^T A x", "latex": r"\mathbf{x}^{\top} A \mathbf{x}",
-        "shape": ["1", "1"], "notes": [], "error": None,
+        "shape": ["1", "1"], "shape_described": "1×1 (scalar)", "notes": [], "stripped": [],
+        "flagged": [], "error": None, "message": None, "caret": None, "position": None,
+        "end": None,
     }
+
+
+def test_parse_expected_gives_identity_its_size() -> None:
+    code, _, _ = run("parse", "--given", GIVEN, "I")
+    assert code == 1
+    code, out, _ = run("parse", "--given", GIVEN, "--expected", "n,n", "--json", "I")
+    assert code == 0
+    record = json.loads(out)
+    assert record["ascii"] == "I_n"
+    assert record["expected"] == ["n", "n"]
+    code, _, err = run("parse", "--given", GIVEN, "--expected", "n;;", "A")
+    assert code == 2 and "--expected" in err
+
+
+def test_parse_json_splits_stripped_from_flagged() -> None:
+    code, out, _ = run("parse", "--given", GIVEN, "--json", "$x^TAx$")
+    assert code == 0
+    record = json.loads(out)
+    assert [entry["message"] for entry in record["stripped"]] == [
+        "ignored the math delimiters $ … $"]
+    assert record["flagged"] == [{"message": "read 'Ax' as the product A x", "span": [4, 6]}]
 
 
 def test_parse_shows_what_it_chose() -> None:

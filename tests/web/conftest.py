@@ -1,0 +1,56 @@
+"""Fixtures for the web app: every database test runs on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.postgres import fresh_database, postgres_server
+from tests.web.servers import LiveServer, live_server
+from web.app import close_app, create_app
+from web.config import ServeConfig
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'matcalc.sqlite3'}"
+    admin: str = request.getfixturevalue("postgres_admin")
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + uuid.uuid4().hex[:8]
+    return fresh_database(admin, name)
+
+
+@pytest.fixture
+def config(database_url: str) -> ServeConfig:
+    return ServeConfig(database_url=database_url, secret_key="test-secret-key-" + "x" * 32,
+                       grading=False)
+
+
+@pytest.fixture
+def app(config: ServeConfig) -> Iterator[Flask]:
+    made = create_app(config)
+    yield made
+    close_app(made)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[LiveServer]:
+    with live_server(app) as running:
+        yield running

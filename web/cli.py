@@ -1,0 +1,89 @@
+"""``matcalc serve``: the web app behind waitress, a production WSGI server."""
+
+from __future__ import annotations
+
+import click
+
+from grader.errors import MatcalcError
+
+_SERVE_HELP = """Serve the answer pages: practice, graded assignments and the dashboard.
+
+\b
+Students type answers in ASCII or LaTeX and see, as they type, how matcalc
+reads them: typeset, with their shape and any note on what was stripped or
+flagged. The reading never says whether an answer is right. Submissions are
+stored before they are acknowledged and graded in capped worker processes.
+
+\b
+Data: the database and the key that signs cookies live in the data folder,
+$MATCALC_DATA or else {folder}
+(printed at start; not output/, which holds generated files).
+
+\b
+Examples:
+  matcalc serve                                  SQLite in the data folder, port 8000
+  matcalc serve --host 0.0.0.0 --port 8080       reachable from other machines
+  matcalc serve --db postgresql+psycopg://matcalc@db/matcalc --proxies 1
+                                                 PostgreSQL (pip install 'matcalc[postgres]'),
+                                                 behind one reverse proxy that sets X-Forwarded-*
+
+\b
+Pages: /practice (no login), /instructor (the dashboard), /healthz, and
+POST /api/parse {"given", "text", "expected"?} for scripts.
+"""
+
+
+def _help() -> str:
+    from web.config import data_folder
+    return _SERVE_HELP.replace("{folder}", str(data_folder()))
+
+
+class _ServeCommand(click.Command):
+    def get_help(self, ctx: click.Context) -> str:
+        self.help = _help()
+        return super().get_help(ctx)
+
+
+@click.command("serve", cls=_ServeCommand, help=_SERVE_HELP)
+@click.option("--db", "database", metavar="URL", default=None,
+              help="SQLAlchemy database URL (default: SQLite in the data folder).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 for every interface.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Request threads (reading is done in them; grading has its own pool).")
+@click.option("--proxies", default=0, show_default=True, type=click.IntRange(0, 5),
+              help="Reverse proxies in front whose X-Forwarded-Proto/Host/For are trusted.")
+@click.option("--secure-cookies/--no-secure-cookies", default=None,
+              help="Cookies only over HTTPS (default: on when --proxies is set).")
+def serve_command(database: str | None, host: str, port: int, threads: int, proxies: int,
+                  secure_cookies: bool | None) -> None:
+    import waitress
+
+    from web.app import create_app
+    from web.config import ServeConfig, data_folder, default_database, secret_key
+
+    folder = data_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        config = ServeConfig(database_url=database or default_database(folder),
+                             secret_key=secret_key(folder), proxies=proxies,
+                             secure_cookies=bool(proxies) if secure_cookies is None
+                             else secure_cookies)
+        app = create_app(config)
+    except (MatcalcError, OSError) as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"data folder: {folder}")
+    click.echo(f"database:    {_shown(config.database_url)}")
+    click.echo(f"serving on   http://{host}:{port}/  (Ctrl-C stops)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="matcalc",
+                   clear_untrusted_proxy_headers=not proxies)
+
+
+def _shown(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+__all__ = ["serve_command"]
