@@ -25,6 +25,9 @@ STATUS_LABELS = {
 #: as spaces.
 DIAGNOSES = {
     "transpose": "transposed: the other layout",
+    "layout": "transposed: the other layout",
+    "other_layout": "transposed: the other layout",
+    "layout_swapped": "transposed: the other layout",
     "scalar_multiple": "a constant multiple of the answer",
     "sign": "the sign is wrong",
     "missing_term": "a term is missing",

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from grader.pool import Caps
 from web.config import ServeConfig
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,9 +33,12 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def config(database_url: str) -> ServeConfig:
-    # Practice answers are checked by the grading thread's pool: it must run.
+    # Practice answers are checked by the grading thread's pool: it must run.  Its workers are
+    # forked from this process, whose address space (the browser driver's threads, the server's
+    # threads and their malloc arenas) is far larger than a server's: the memory cap, which
+    # counts the inherited address space, is raised to match.
     return ServeConfig(database_url=database_url, secret_key="test-secret-key-" + "x" * 32,
-                       grading=True)
+                       grading=True, caps=Caps(memory_mb=4096))
 
 
 @pytest.fixture(scope="session")
