@@ -97,3 +97,25 @@ def test_pages_have_no_serious_accessibility_violations(page: Page, server: Live
     expect(page.locator(".mc-answer-box")).to_have_attribute("data-state", "unreadable")
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_the_visual_editor_is_read_the_same_way(page: Page, server: LiveServer) -> None:
+    x, a = open_box(page, server)
+    box = page.locator(".mc-answer-box")
+    page.get_by_label("Your answer").fill(f"{x}^T {a}")
+    expect(box.locator(".mc-shape-value")).to_have_text("1×n (row vector)")
+    toggle = box.get_by_role("button", name="Visual editor")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    field = box.locator("math-field")
+    expect(field).to_be_focused()  # it starts from the reading: x^T A, typeset
+    expect(page.get_by_label("Your answer", exact=True)).to_be_hidden()
+    page.keyboard.press("End")
+    page.keyboard.type(x, delay=40)
+    expect(box.locator(".mc-shape-value")).to_have_text("1×1 (scalar)")
+    sent = box.locator("textarea").input_value()
+    assert "\\top" in sent and sent.endswith(x)  # LaTeX goes into the form field
+    box.locator(".mc-key").first.click()  # the keypad inserts into the editor
+    expect(box.locator(".mc-shape-value")).to_have_text("1×1 (scalar)")
+    toggle.click()
+    expect(page.get_by_label("Your answer", exact=True)).to_be_focused()
