@@ -5,22 +5,22 @@ reading of the answer with its shape beside the expected one.
     python scripts/screenshot.py                      # writes docs/images/answer-page.png
     python scripts/screenshot.py --out page.png --chromium /usr/bin/chromium
 
-The server runs in this process on a free loopback port with a throw-away SQLite database.
+The server is `matcalc serve` on a free loopback port with a throw-away data folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import socket
+import subprocess
 import sys
 import tempfile
-import threading
+import time
+import urllib.request
 from pathlib import Path
 
-import waitress
 from playwright.sync_api import expect, sync_playwright
-
-from web.app import close_app, create_app
-from web.config import ServeConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A quadratic form at difficulty 1, its names and numbers fixed by the seed.
@@ -39,27 +39,45 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no browser at {arguments.chromium} (apt-get install chromium)",
               file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as folder:
-        config = ServeConfig(database_url=f"sqlite:///{Path(folder) / 'screenshot.sqlite3'}",
-                             secret_key="screenshot-" + "x" * 40, grading=True)
-        app = create_app(config)
-        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
+    with tempfile.TemporaryDirectory() as folder, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        # `matcalc serve` in its own process: its grading workers are forked from it, not from
+        # this one, which holds the browser driver's pipes.
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "serve", "--port", str(port)],
+            env={**os.environ, "MATCALC_DATA": folder}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         try:
-            url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+            url = f"http://127.0.0.1:{port}"
+            wait_for(url + "/healthz")
             shoot(url, arguments.chromium, arguments.out)
         finally:
-            server.close()
-            close_app(app)
+            server.terminate()
+            server.wait(10)
     print(f"wrote {arguments.out}")
     return 0
+
+
+def wait_for(url: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def shoot(url: str, chromium: Path, out: Path) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium), args=ARGUMENTS)
-        page = browser.new_page(viewport={"width": 900, "height": 800}, device_scale_factor=1)
+        context = browser.new_context(viewport={"width": 900, "height": 800},
+                                      device_scale_factor=1)
+        page = context.new_page()
         page.goto(url + EXERCISE)
         given = page.locator(".mc-answer-box").get_attribute("data-given") or ""
         vector, matrix = (part.split("[")[0] for part in given.split(", "))
@@ -77,6 +95,7 @@ def shoot(url: str, chromium: Path, out: Path) -> None:
         page.evaluate("() => document.fonts.ready.then(() => true)")
         out.parent.mkdir(parents=True, exist_ok=True)
         page.locator("main").screenshot(path=str(out))
+        context.close()
         browser.close()
 
 
