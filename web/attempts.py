@@ -104,3 +104,34 @@ def take(connection: Connection, student: Row[Any], policy: Policy, question_ids
         student_id=student.id, question_id=question_id, answer=answer, submitted_at=moment,
         state="pending").returning(submissions.c.id)).scalar_one()
     return submission_id
+
+
+#: Columns of an attempts export, in order.
+EXPORT_COLUMNS = ("assignment", "student", "name", "question", "answer", "submitted_at",
+                  "state", "status", "score", "note", "feedback", "graded_at")
+
+
+def export_rows(connection: Connection, assignment_id: int) -> list[dict[str, Any]]:
+    """Every stored attempt of an assignment's students, in the order they arrived."""
+    rows = connection.execute(
+        select(submissions, students.c.student_key, students.c.name)
+        .join(students, students.c.id == submissions.c.student_id)
+        .where(students.c.assignment_id == assignment_id)
+        .order_by(submissions.c.id))
+    result = []
+    for row in rows:
+        verdict = json.loads(row.verdict_json) if row.verdict_json else {}
+        graded_at = aware(row.graded_at)
+        result.append({
+            "assignment": assignment_id, "student": row.student_key, "name": row.name or "",
+            "question": row.question_id, "answer": row.answer,
+            "submitted_at": _iso(aware(row.submitted_at)), "state": row.state,
+            "status": row.status, "score": row.score, "note": verdict.get("note"),
+            "feedback": verdict.get("feedback"),
+            "graded_at": _iso(graded_at) if graded_at else None,
+        })
+    return result
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
