@@ -25,7 +25,8 @@ from web.attempts import MAX_ANSWER, StoredAttempt, SubmissionRefusedError, atte
 from web.config import ServeConfig
 from web.database import aware, now
 from web.entries import Cell, grid, wrong_entries
-from web.policy import Policy, attempts_left, deadline, feedback_released, question_score, worth
+from web.policy import Policy, attempts_left, deadline, feedback_released, worth
+from web.scores import Total, student_total
 from web.student import blueprint
 
 #: The HTTP status of each refusal: a rule of the assignment (409), too many at once (429), a
@@ -55,6 +56,7 @@ class Question:
     attempts_left: int | None
     score: float | None      # the question's score so far, when feedback is released
     pending: bool
+    overridden: bool = False  # the score is the instructor's
 
 
 def _engine() -> Engine:
@@ -103,9 +105,14 @@ def _private(response: R) -> R:
     return response
 
 
-def _questions(student: Row[Any], policy: Policy, released: bool) -> list[Question]:
+def _questions(student: Row[Any], policy: Policy,
+               released: bool) -> tuple[list[Question], Total | None]:
+    """The questions as the page shows them, and the student's total when it may be shown
+    (the gradebook's: penalties, best attempts and the instructor's overrides)."""
     with _engine().connect() as connection:
         stored = attempts_of(connection, student.id)
+        total = student_total(connection, student.id) if released else None
+    totals = {item.question_id: item for item in total.questions} if total else {}
     questions = []
     for number, exercise in enumerate(variant_of(student).exercises, start=1):
         mine = stored.get(exercise.id, [])
@@ -116,11 +123,13 @@ def _questions(student: Row[Any], policy: Policy, released: bool) -> list[Questi
             grid(item.answer, exercise.given, wrong_entries(item.verdict))
             if released and item.verdict else None)
             for index, item in enumerate(mine, start=1))
+        counted = totals.get(exercise.id)
         questions.append(Question(
             exercise, number, shown, attempts_left(policy, attempts),
-            question_score(policy, attempts) if released and mine else None,
-            any(item.state != "graded" for item in mine)))
-    return questions
+            counted.score if counted is not None and (mine or counted.overridden) else None,
+            any(item.state != "graded" for item in mine),
+            counted is not None and counted.overridden))
+    return questions, total
 
 
 def _page(student: Row[Any], refused: str | None = None, status: int = 200,
@@ -132,10 +141,10 @@ def _page(student: Row[Any], refused: str | None = None, status: int = 200,
     extension = aware(student.extension_until)
     released = feedback_released(policy, moment, extension)
     due = deadline(policy, extension)
-    questions = _questions(student, policy, released)
+    questions, total = _questions(student, policy, released)
     html = render_template(
         "assignment.html", base=_base(), answer_box_available=_has_answer_box(),
-        assignment=row, student=student, policy=policy, questions=questions,
+        assignment=row, student=student, policy=policy, questions=questions, total=total,
         released=released, due=due, extended=due is not None and due != policy.due_at,
         closed=due is not None and moment > due, refused=refused, answer=answer,
         link=url_for("student.assignment_page", student_id=student.id, token=student.token),

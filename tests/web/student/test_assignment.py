@@ -307,3 +307,60 @@ def test_hostile_text_is_stored_as_typed_and_escaped_on_the_page(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     with engine_of(app).connect() as connection:
         assert connection.execute(select(submissions.c.answer)).scalar_one() == hostile
+
+
+def test_the_total_follows_penalties_best_attempts_and_overrides(
+        app: Flask, client: FlaskClient, symbolic: ExerciseSet) -> None:
+    from web.schema import overrides
+
+    path = make(app, symbolic, Policy(penalty=0.25))
+    first, second = symbolic.variants[0].exercises
+    for answer in ("x", "2 x^T A", first.answer):  # wrong shape, incorrect, then correct
+        assert submit(client, path, first.id, answer).status_code == 303
+        grade_pending(app)
+    page = client.get(path).text
+    assert "Score so far: <strong>0.50</strong> / 1." in page  # 1 less two penalties
+    assert "Your score so far: <strong>0.5</strong> of 2." in page
+    student_id = int(path.split("/")[2])
+    with engine_of(app).begin() as connection:
+        connection.execute(overrides.insert().values(
+            student_id=student_id, question_id=second.id, score=1.0, created_at=now()))
+    page = client.get(path).text
+    assert "Score so far: <strong>1.00</strong> / 1 (set by your instructor)." in page
+    assert "Your score so far: <strong>1.5</strong> of 2." in page
+
+
+def test_simultaneous_submissions_of_one_student_take_one_attempt(
+        app: Flask, symbolic: ExerciseSet) -> None:
+    """Eight answers to a one-attempt question sent at once over a real server: the student's
+    row lock makes the policy see each earlier one, so exactly one is stored."""
+    import threading
+    import urllib.error
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    from tests.web.servers import live_server
+
+    path = make(app, symbolic, Policy(max_attempts=1))
+    with live_server(app, threads=8) as server:
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        found = CSRF.search(opener.open(server.url + path).read().decode())
+        assert found is not None
+        codes: list[int] = []
+        start = threading.Barrier(8)
+
+        def send(k: int) -> None:
+            body = f"csrf_token={found.group(1)}&question=q1&answer={k}%20x".encode()
+            start.wait()
+            try:
+                codes.append(opener.open(server.url + path + "/submit", body).status)
+            except urllib.error.HTTPError as refused:
+                codes.append(refused.code)
+
+        threads = [threading.Thread(target=send, args=(k,)) for k in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert sorted(codes) == [200] + [409] * 7  # the 303 is followed to the page
+    assert stored(app) == 1
