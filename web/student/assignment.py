@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
-from jinja2 import TemplateNotFound
 from sqlalchemy import Engine, Row
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -77,24 +76,7 @@ def _student(student_id: int, token: str) -> Row[Any] | None:
 
 
 def _not_found() -> tuple[str, int]:
-    return render_template("assignment_missing.html", base=_base()), 404
-
-
-def _base() -> str:
-    """The site's base template once the student pages have one; this page's own until then."""
-    try:
-        current_app.jinja_env.get_template("base.html")
-    except TemplateNotFound:
-        return "assignment_base.html"
-    return "base.html"
-
-
-def _has_answer_box() -> bool:
-    try:
-        current_app.jinja_env.get_template("answer_box.html")
-    except TemplateNotFound:
-        return False
-    return True
+    return render_template("assignment_missing.html"), 404
 
 
 def _private(response: R) -> R:
@@ -143,7 +125,7 @@ def _page(student: Row[Any], refused: str | None = None, status: int = 200,
     due = deadline(policy, extension)
     questions, total = _questions(student, policy, released)
     html = render_template(
-        "assignment.html", base=_base(), answer_box_available=_has_answer_box(),
+        "assignment.html",
         assignment=row, student=student, policy=policy, questions=questions, total=total,
         released=released, due=due, extended=due is not None and due != policy.due_at,
         closed=due is not None and moment > due, refused=refused, answer=answer,
