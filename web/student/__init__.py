@@ -20,8 +20,6 @@ def described_shape(shape: str | list[str] | tuple[str, ...]) -> str:
 
 
 # The pages of each part register their routes on ``blueprint`` when imported.
-from web.student import practice  # noqa: E402
+from web.student import assignment, practice  # noqa: E402
 
-# Assignment pages: `from web.student import assignment` goes here, beside practice.
-
-__all__ = ["blueprint", "practice"]
+__all__ = ["assignment", "blueprint", "practice"]
