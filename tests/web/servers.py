@@ -28,3 +28,6 @@ def live_server(app: Flask, threads: int = 8) -> Iterator[LiveServer]:
     finally:
         server.close()
         thread.join(timeout=5)
+        # close() leaves the request threads waiting for work: stop them, or every test server
+        # leaves its threads (and their address space) in the test process.
+        server.task_dispatcher.shutdown(timeout=5)  # type: ignore[union-attr]
