@@ -56,8 +56,17 @@ class _ServeCommand(click.Command):
               help="Reverse proxies in front whose X-Forwarded-Proto/Host/For are trusted.")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Cookies only over HTTPS (default: on when --proxies is set).")
+@click.option("--parse-rate", default=20.0, show_default=True, type=click.FloatRange(0),
+              help="Live readings per second one client address may ask for (bursts of 5 s "
+                   "allowed; 0: no limit). Per process; raise it when a class shares one "
+                   "address (NAT).")
+@click.option("--frame-ancestor", "frame_ancestors", multiple=True, metavar="ORIGIN",
+              callback=lambda _ctx, _param, values: tuple(_origin(v) for v in values),
+              help="An origin allowed to show /lti/* pages in a frame: the LMS, e.g. "
+                   "https://canvas.example.edu (repeatable; other pages: matcalc only).")
 def serve_command(database: str | None, host: str, port: int, threads: int, proxies: int,
-                  secure_cookies: bool | None) -> None:
+                  secure_cookies: bool | None, parse_rate: float,
+                  frame_ancestors: tuple[str, ...]) -> None:
     import waitress
 
     from web.app import create_app
@@ -69,7 +78,9 @@ def serve_command(database: str | None, host: str, port: int, threads: int, prox
         config = ServeConfig(database_url=database or default_database(folder),
                              secret_key=secret_key(folder), proxies=proxies,
                              secure_cookies=bool(proxies) if secure_cookies is None
-                             else secure_cookies)
+                             else secure_cookies, parse_rate=parse_rate,
+                             parse_burst=max(1, round(parse_rate * 5)),
+                             lti_frame_ancestors=("'self'", *frame_ancestors))
         app = create_app(config)
     except (MatcalcError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
@@ -78,6 +89,17 @@ def serve_command(database: str | None, host: str, port: int, threads: int, prox
     click.echo(f"serving on   http://{host}:{port}/  (Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="matcalc",
                    clear_untrusted_proxy_headers=not proxies)
+
+
+def _origin(text: str) -> str:
+    """An origin for CSP frame-ancestors: scheme://host[:port], nothing that could end the
+    directive."""
+    import re
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\*\.[A-Za-z0-9.-]+",
+                        text.rstrip("/")):
+        raise click.BadParameter(f"{text!r} is not an origin such as https://lms.example.edu",
+                                 param_hint="--frame-ancestor")
+    return text.rstrip("/")
 
 
 def _shown(url: str) -> str:
