@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.postgres import fresh_database, postgres_server
+from tests.web.postgres import fresh_database, postgres_server, require_postgres
 from tests.web.servers import LiveServer, live_server
 from web.app import close_app, create_app
 from web.config import ServeConfig
@@ -19,6 +20,10 @@ from web.config import ServeConfig
 
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[str]:
+    """One server for the session.  Without PostgreSQL's programs its cases are skipped, except
+    under CI, which installs them (.ci/run): there a missing server is a failure.  Installed but
+    failing to start is always an error, with the server's own message."""
+    require_postgres(ci=bool(os.environ.get("CI")))
     with postgres_server() as url:
         yield url
 
