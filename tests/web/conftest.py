@@ -28,13 +28,29 @@ def postgres_admin() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'matcalc.sqlite3'}"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def new_database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
+    """The URL of a new, empty database on ``backend``."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'matcalc.sqlite3'}"
     admin: str = request.getfixturevalue("postgres_admin")
     name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + uuid.uuid4().hex[:8]
     return fresh_database(admin, name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return new_database(request.param, request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database per backend for a whole module, for modules of many requests that must
+    store nothing (they check that they didn't)."""
+    return new_database(request.param, request, tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture
