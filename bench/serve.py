@@ -100,13 +100,38 @@ class Tally:
     seconds: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Requests sent and not yet answered: thread id -> when sent.
+    waiting: dict[int, float] = field(default_factory=dict)
+    closed: bool = False
+
+    def sent(self) -> float:
+        moment = time.perf_counter()
+        with self.lock:
+            self.waiting[threading.get_ident()] = moment
+        return moment
 
     def add(self, seconds: float, error: str | None) -> None:
         with self.lock:
+            self.waiting.pop(threading.get_ident(), None)
+            if self.closed:
+                return
             if error is None:
                 self.seconds.append(seconds)
             else:
                 self.errors[error] += 1
+
+    def close(self) -> None:
+        """At the end of a run: a request still unanswered counts with the time it has waited
+        (a lower bound), so that stalled requests show in the percentiles; one unanswered for
+        more than a second is also an error."""
+        moment = time.perf_counter()
+        with self.lock:
+            for start in self.waiting.values():
+                self.seconds.append(moment - start)
+                if moment - start > 1.0:
+                    self.errors["unanswered at the end"] += 1
+            self.waiting.clear()
+            self.closed = True
 
     def line(self, name: str, elapsed: float | None) -> str:
         """p50/p95/p99, the rate over ``elapsed`` seconds, errors, and the target if any."""
@@ -139,7 +164,7 @@ class Client:
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         if self._connection is None:
             self._connection = http.client.HTTPConnection(
-                "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0))
+                "127.0.0.1", self.port, timeout=10, source_address=(self.source, 0))
         sent = dict(headers or {})
         if self.cookie:
             sent["Cookie"] = self.cookie
@@ -206,7 +231,7 @@ def student_loop(learner: Learner, port: int, stop: threading.Event, reading: Ta
 
 def timed(client: Client, tally: Tally, method: str, path: str, body: bytes | None,
           headers: dict[str, str], expect: int) -> None:
-    start = time.perf_counter()
+    start = tally.sent()
     try:
         status, _, _ = client.request(method, path, body, headers)
     except (OSError, http.client.HTTPException) as problem:
@@ -302,10 +327,13 @@ def load(learners: list[Learner], port: int, seconds: float, can_submit: bool) -
         for tally in (reading, submitting, baseline):
             tally.seconds.clear()
             tally.errors.clear()
+            # requests sent before the start keep their place in ``waiting``
     start = time.perf_counter()
     time.sleep(seconds)
     elapsed = time.perf_counter() - start
     stop.set()
+    for tally in (reading, submitting, baseline):
+        tally.close()
     lines = [reading.line("reading", elapsed)]
     lines.append(submitting.line("submitting", elapsed) if can_submit else
                  "  submitting  not measured: this server has no /a/<id>/<token>/submit")

@@ -52,6 +52,10 @@ class _ServeCommand(click.Command):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Request threads (reading is done in them; grading has its own pool).")
+@click.option("--connections", default=1000, show_default=True,
+              type=click.IntRange(10, 10_000),
+              help="Open connections served at once (each student's page keeps one open); "
+                   "more wait to be accepted.")
 @click.option("--proxies", default=0, show_default=True, type=click.IntRange(0, 5),
               help="Reverse proxies in front whose X-Forwarded-Proto/Host/For are trusted.")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
@@ -64,7 +68,8 @@ class _ServeCommand(click.Command):
               callback=lambda _ctx, _param, values: tuple(_origin(v) for v in values),
               help="An origin allowed to show /lti/* pages in a frame: the LMS, e.g. "
                    "https://canvas.example.edu (repeatable; other pages: matcalc only).")
-def serve_command(database: str | None, host: str, port: int, threads: int, proxies: int,
+def serve_command(database: str | None, host: str, port: int, threads: int, connections: int,
+                  proxies: int,
                   secure_cookies: bool | None, parse_rate: float,
                   frame_ancestors: tuple[str, ...]) -> None:
     import waitress
@@ -88,7 +93,12 @@ def serve_command(database: str | None, host: str, port: int, threads: int, prox
     click.echo(f"database:    {_shown(config.database_url)}")
     click.echo(f"serving on   http://{host}:{port}/  (Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="matcalc",
-                   clear_untrusted_proxy_headers=not proxies)
+                   clear_untrusted_proxy_headers=not proxies,
+                   connection_limit=connections, backlog=max(1024, connections),
+                   # poll(), not select(): select can't watch more than 1,024 sockets
+                   asyncore_use_poll=True,
+                   # refuse floods before buffering them; the app's own cap is smaller
+                   max_request_body_size=4 * config.max_request_bytes)
 
 
 def _origin(text: str) -> str:
