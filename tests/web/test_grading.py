@@ -150,3 +150,34 @@ def test_practice_checks_go_through_the_pool(config: ServeConfig, app: Flask,
         assert service.check(job_for(exercise, "x +")).status == "invalid"
     finally:
         service.stop()
+
+
+def test_processes_sharing_a_database_never_claim_one_submission_twice(
+        app: Flask, config: ServeConfig, exercise_set: ExerciseSet) -> None:
+    """Four claimers, each with its own engine as separate app processes would have."""
+    import threading
+
+    from web.database import connect
+
+    engine = engine_of(app)
+    with engine.begin() as connection:
+        assignment_id = create_assignment(connection, title="Week 1", exercise_set=exercise_set)
+        ben = enroll(connection, assignment_id, "s2")
+    made = {submit(engine, ben, "q1", f"{k} x") for k in range(60)}
+    claimed: list[list[int]] = [[] for _ in range(4)]
+
+    def claimer(index: int) -> None:
+        own = connect(config.database_url)
+        try:
+            while batch := claim(own, 60):
+                claimed[index].extend(row.id for row, _ in batch)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=claimer, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    every = [submission for ids in claimed for submission in ids]
+    assert sorted(every) == sorted(made)  # each claimed exactly once
