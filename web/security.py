@@ -20,6 +20,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
+from werkzeug.sansio.response import Response as BaseResponse
 
 from web.config import ServeConfig
 from web.ratelimit import TokenBuckets
@@ -114,7 +115,9 @@ def _rate_limit(app: Flask, buckets: TokenBuckets) -> None:
 
 
 def _errors(app: Flask, config: ServeConfig) -> None:
-    def answer(error: HTTPException) -> Response:
+    def answer(error: HTTPException) -> BaseResponse:
+        if error.response is not None:  # the view made its own answer: keep it
+            return error.response
         code = error.code or 500
         if isinstance(error, CSRFError):
             message = CSRF_MESSAGE
@@ -135,10 +138,10 @@ def _errors(app: Flask, config: ServeConfig) -> None:
         return response
 
     @app.errorhandler(HTTPException)
-    def _refused(error: HTTPException) -> Response:
+    def _refused(error: HTTPException) -> BaseResponse:
         return answer(error)
 
     @app.errorhandler(InternalServerError)
-    def _failed(error: InternalServerError) -> Response:
+    def _failed(error: InternalServerError) -> BaseResponse:
         # the original exception was logged by Flask; the client hears only that it happened
         return answer(InternalServerError())
