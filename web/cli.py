@@ -68,10 +68,11 @@ class _ServeCommand(click.Command):
               callback=lambda _ctx, _param, values: tuple(_origin(v) for v in values),
               help="An origin allowed to show /lti/* pages in a frame: the LMS, e.g. "
                    "https://canvas.example.edu (repeatable; other pages: matcalc only).")
+@click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30.0, hidden=True,
+              help="How long a claimed submission stays claimed (tests shorten it).")
 def serve_command(database: str | None, host: str, port: int, threads: int, connections: int,
-                  proxies: int,
-                  secure_cookies: bool | None, parse_rate: float,
-                  frame_ancestors: tuple[str, ...]) -> None:
+                  proxies: int, secure_cookies: bool | None, parse_rate: float,
+                  frame_ancestors: tuple[str, ...], lease_seconds: float) -> None:
     import waitress
 
     from web.app import create_app
@@ -85,7 +86,8 @@ def serve_command(database: str | None, host: str, port: int, threads: int, conn
                              secure_cookies=bool(proxies) if secure_cookies is None
                              else secure_cookies, parse_rate=parse_rate,
                              parse_burst=max(1, round(parse_rate * 5)),
-                             lti_frame_ancestors=("'self'", *frame_ancestors))
+                             lti_frame_ancestors=("'self'", *frame_ancestors),
+                             lease_seconds=lease_seconds)
         app = create_app(config)
     except (MatcalcError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
