@@ -12,26 +12,29 @@ The reading's rate limit is off here, so that the cases go at full speed: it has
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from sqlalchemy import Engine, func, select
 
 from generator.sets import SetOptions, make_set
+from grader.pool import Caps
 from grader.roster import Student
 from tests.grader.language.hostile_cases import CASES, Case
 from tests.web.servers import LiveServer, live_server
 from web.api import MAX_GIVEN
 from web.app import close_app, create_app
-from web.assignments import create_assignment
+from web.assignments import create_assignment, student_path, variant_of
 from web.config import ServeConfig
-from web.schema import metadata
+from web.schema import metadata, students, submissions
 
 #: Seconds a request may take before it counts as hanging.  Not a speed target (those are in
 #: bench/serve.py): a runaway parse takes seconds, a refused one milliseconds.
@@ -90,7 +93,10 @@ def served(module_database_url: str) -> Iterator[Served]:
     """The app on waitress, with an assignment and its roster already stored (so that "nothing
     stored" is checked on tables that are not empty)."""
     config = ServeConfig(database_url=module_database_url, secret_key="hostile-" + "k" * 40,
-                         grading=False, parse_rate=0)
+                         parse_rate=0, submissions_per_minute=1_000_000,
+                         # workers fork from this (large) test process: room for its address
+                         # space; the caps themselves are tested in tests/grader/test_pool.py
+                         caps=Caps(memory_mb=4096))
     app = create_app(config)
     engine: Engine = app.extensions["matcalc.engine"]
     exercise_set = make_set(SetOptions(families=("quadratic",), count=1, seed=3),
@@ -252,3 +258,191 @@ def test_unknown_pages_are_refused_plainly(nothing_stored: Served) -> None:
             reply = nothing_stored.send(method, path)
             well_behaved(reply)
             assert reply.status in (400, 404, 405, 414), (path, reply.status)
+
+
+# --- the personal link's submit: hostile answers, bad tokens, missing CSRF tokens ----------
+
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Session:
+    """A student's browser: the cookie and CSRF token their page gave them."""
+
+    link: str
+    cookie: str
+    token: str
+
+
+def open_page(served: Served, link: str) -> Session:
+    reply = served.send("GET", link)
+    assert reply.status == 200, reply.status
+    cookie = reply.headers["set-cookie"].split(";", 1)[0]
+    found = CSRF_FIELD.search(reply.body.decode())
+    assert found, "no CSRF token in the page"
+    return Session(link, cookie, found.group(1))
+
+
+def links(served: Served) -> list[tuple[int, str]]:
+    """Each student's id and personal link, in roster order."""
+    with served.engine.connect() as connection:
+        ids = connection.execute(select(students.c.id).order_by(students.c.id)).scalars().all()
+        return [(int(i), student_path(connection, int(i))) for i in ids]
+
+
+def submit(served: Served, session: Session, answer: str | bytes, *, question: str = "q1",
+           token: str | None = None, cookie: str | None = None,
+           link: str | None = None) -> Reply:
+    fields = {"question": question, "answer": answer}
+    if token is not None or session.token:
+        fields["csrf_token"] = session.token if token is None else token
+    body = urlencode({key: value.encode("utf-8", "surrogatepass") if isinstance(value, str)
+                      else value for key, value in fields.items() if value is not None}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if (session.cookie if cookie is None else cookie):
+        headers["Cookie"] = session.cookie if cookie is None else cookie
+    return served.send("POST", (link or session.link) + "/submit", body, headers)
+
+
+def graded(served: Served, seconds: float = 60) -> list[Any]:
+    """Wait until the grading thread has graded every submission; the rows, newest first (a
+    question takes no new attempt while one is being graded)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with served.engine.connect() as connection:
+            rows = connection.execute(select(submissions).order_by(
+                submissions.c.id.desc())).all()
+        if all(row.state == "graded" for row in rows):
+            return list(rows)
+        assert time.monotonic() < deadline, "submissions still not graded"
+        time.sleep(0.05)
+
+
+def question_given(served: Served) -> str:
+    """The declarations of the first student's question q1."""
+    with served.engine.connect() as connection:
+        row = connection.execute(select(students).order_by(students.c.id).limit(1)).one()
+    return next(e.given for e in variant_of(row).exercises if e.id == "q1")
+
+
+@pytest.fixture
+def student(served: Served) -> Session:
+    graded(served)
+    return open_page(served, links(served)[0][1])
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if not case.values[0].declarations])
+def test_hostile_answer_is_stored_as_typed_or_refused(served: Served, student: Session,
+                                                     case: Any) -> None:
+    """A hostile answer is an attempt like any other (stored, then graded as invalid) unless a
+    cap refuses it; either way no crash, and what is stored is what was typed."""
+    before = served.counts()
+    reply = submit(served, student, case.text)
+    well_behaved(reply)
+    after = served.counts()
+    if reply.status == 303:
+        assert after == {**before, "submissions": before["submissions"] + 1}
+        newest = graded(served)[0]
+        if "\ud800" not in case.text:
+            assert newest.answer == case.text
+        else:  # a lone surrogate can't be sent as UTF-8 (it went as bytes): stored as text
+            newest.answer.encode("utf-8")
+        # the grader reads what the live reading showed: unreadable there, invalid here
+        reading = served.parse({"given": question_given(served), "text": case.text})
+        if reading.status == 200:
+            assert (newest.status == "invalid") == (not reading.json()["valid"]), (
+                reading.json(), newest.verdict_json)
+        assert newest.status in {"invalid", "wrong_shape", "incorrect", "correct", "undecided"}
+        return
+    assert after == before, "a refused answer was stored"
+    assert reply.status in (400, 413), (reply.status, reply.body[:300])
+    if reply.status == 400:
+        if "\x00" in case.text:  # refused on every database: PostgreSQL can't store it
+            assert b"NUL character" in reply.body
+        elif case.text.strip():
+            assert len(case.text) > 2000 and b"characters" in reply.body
+        else:
+            assert b"empty" in reply.body
+
+
+def test_bad_tokens_are_refused_and_store_nothing(served: Served) -> None:
+    graded(served)
+    before = served.counts()
+    (first, link), (second, other) = links(served)[:2]
+    session = open_page(served, link)
+    token = link.rsplit("/", 1)[1]
+    wrong = [f"/a/{first}/{token[:-1]}", f"/a/{first}/{token}x", f"/a/{first}/{token.upper()}",
+             f"/a/{second}/{token}", f"/a/{first}/{other.rsplit('/', 1)[1]}",
+             f"/a/999999/{token}", f"/a/{first}/" + "x" * 5000, f"/a/{first}/%00",
+             f"/a/{first}/{token}%00", f"/a/-1/{token}", f"/a/{first}/..%2f..%2fhealthz"]
+    for path in wrong:
+        for reply in (served.send("GET", path), submit(served, session, "x", link=path)):
+            well_behaved(reply)
+            assert reply.status in (400, 404, 414), (path, reply.status)
+            assert token.encode() not in reply.body
+    assert served.counts() == before
+
+
+def test_missing_or_forged_csrf_tokens_are_refused_and_store_nothing(served: Served) -> None:
+    graded(served)
+    before = served.counts()
+    link = links(served)[0][1]
+    session = open_page(served, link)
+    elsewhere = open_page(served, link)  # another browser's session and token
+    attempts = {
+        "no token": submit(served, dataclasses.replace(session, token=""), "x^T A"),
+        "empty token": submit(served, session, "x^T A", token=" "),
+        "forged token": submit(served, session, "x^T A", token="IjEyMzQ1Ng.forged.token"),
+        "another session's token": submit(served, session, "x^T A", token=elsewhere.token),
+        "no cookie": submit(served, session, "x^T A", cookie=""),
+    }
+    for what, reply in attempts.items():
+        well_behaved(reply)
+        assert reply.status == 400, (what, reply.status)
+        assert b"reload" in reply.body, what
+    assert served.counts() == before
+    assert submit(served, session, "x^T A", question="nope").status == 400  # token accepted
+
+
+def test_malformed_submissions_are_refused_and_store_nothing(served: Served) -> None:
+    session = open_page(served, links(served)[0][1])
+    base = {"Cookie": session.cookie}
+    form = {**base, "Content-Type": "application/x-www-form-urlencoded"}
+    fields = f"csrf_token={session.token}&question=q1&answer="
+    cases = {
+        "oversized": (fields.encode() + b"x" * (MAX_BYTES + 1), form, 413),
+        "json": (json.dumps({"csrf_token": session.token, "question": "q1",
+                             "answer": "x"}).encode(), {**base, **JSON}, 400),
+        "no content type": (fields.encode() + b"x", base, 400),
+        "empty answer": (fields.encode(), form, 400),
+        "unknown question": (f"csrf_token={session.token}&question=q99&answer=x".encode(),
+                             form, 400),
+        "question as a list": (fields.encode() + b"x&question=q2", form, None),
+    }
+    for what, (body, headers, status) in cases.items():
+        graded(served)
+        before = served.counts()
+        reply = served.send("POST", session.link + "/submit", body, headers)
+        well_behaved(reply)
+        if status is None:  # the first value counts, like a browser's form: one attempt
+            assert reply.status == 303
+            continue
+        assert reply.status == status, (what, reply.status, reply.body[:300])
+        assert served.counts() == before, what
+
+
+def test_student_text_is_escaped_on_every_page_that_echoes_it(served: Served) -> None:
+    """The roster name and an answer, both <script> elements, come back as text."""
+    link = links(served)[0][1]
+    session = open_page(served, link)
+    answer = "<script>alert('answer')</script> x^T A"
+    graded(served)
+    assert submit(served, session, answer).status == 303
+    for path in (link, link + "/status"):
+        reply = served.send("GET", path, headers={"Cookie": session.cookie})
+        well_behaved(reply)
+        body = reply.body.decode()
+        assert "<script>alert(" not in body, path
+    page = served.send("GET", link).body.decode()
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&#39;answer&#39;)&lt;/script&gt;" in page
