@@ -6,8 +6,10 @@ database before the server starts) and works through its questions: they type an
 bursts of 1-4 characters, 150-300 ms apart, and every burst asks the live reading
 (POST /api/parse) for what they have typed so far; then they submit it through their personal
 link (POST /a/<id>/<token>/submit, with the page's CSRF token) and read for 1-3 s before the next
-question.  Answers are realistic: right ones (ASCII or LaTeX), the exercise's listed mistakes,
-transposes and unfinished text.  Each student talks from its own loopback address (127.2.x.y),
+question (or, when the page's status poll says that question's last attempt is still being
+graded, go on without submitting, as the page holds the answer back).  Answers are
+realistic: right ones (ASCII or LaTeX), the exercise's listed mistakes, transposes and
+unfinished text.  Each student talks from its own loopback address (127.2.x.y),
 as a class does, so that the per-address rate limit applies as in use.
 
 Printed per N: p50/p95/p99 latency of reading and of submitting (the time to the
@@ -219,7 +221,7 @@ def student_loop(learner: Learner, port: int, stop: threading.Event, reading: Ta
             timed(client, reading, "POST", "/api/parse", body,
                   {"Content-Type": "application/json"}, expect=200)
         else:
-            if can_submit and not stop.is_set():
+            if can_submit and not stop.is_set() and not pending(client, learner, exercise):
                 form = urlencode({"csrf_token": token, "question": exercise.id,
                                   "answer": answer}).encode()
                 timed(client, submitting, "POST", learner.link + "/submit", form,
@@ -227,6 +229,19 @@ def student_loop(learner: Learner, port: int, stop: threading.Event, reading: Ta
                        "Referer": f"http://127.0.0.1:{port}{learner.link}"}, expect=303)
             stop.wait(rng.uniform(1.0, 3.0))
     client.close()
+
+
+def pending(client: Client, learner: Learner, exercise: Exercise) -> bool:
+    """Whether the question has an attempt still being graded, as the page's status poll says:
+    the page then holds the answer back (a new attempt would be refused, 409) and the student
+    goes on to the next question."""
+    try:
+        status, _, body = client.request("GET", learner.link + "/status")
+        attempts = json.loads(body)["attempts"] if status == 200 else []
+    except (OSError, http.client.HTTPException, ValueError, KeyError):
+        return False
+    return any(item["question"] == exercise.id and item["state"] != "graded"
+               for item in attempts)
 
 
 def timed(client: Client, tally: Tally, method: str, path: str, body: bytes | None,
