@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import queue
 import threading
 from collections import defaultdict
@@ -43,8 +42,6 @@ BATCH = 16
 #: Seconds between looks at the table when nothing woke the thread (other processes' work,
 #: expired leases).
 POLL_SECONDS = 1.0
-#: How much nicer than the request threads grading runs (see ``_background``).
-GRADING_NICENESS = 10
 
 Listener = Callable[[int], None]
 
@@ -107,7 +104,6 @@ class GradingService:
 
     # -- the thread -------------------------------------------------------------------------
     def _run(self) -> None:
-        _background()
         with GradingPool(self.config.pool_size, self.config.caps) as pool:
             while not self._stop.is_set():
                 try:
@@ -154,14 +150,6 @@ class GradingService:
                 except Exception:  # a listener's failure must not stop grading
                     log.exception("grading listener failed for student %s", student_id)
         return True
-
-
-def _background() -> None:
-    """Lower this thread's CPU priority (on Linux nice is per thread, and the pool's workers,
-    forked from it, inherit it): live reading and acknowledgements, which someone is waiting
-    for, then win the CPU over grading, which a queue absorbs.  Measured by bench/serve.py."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), GRADING_NICENESS)
 
 
 def claim(engine: Engine, lease_seconds: float) -> list[tuple[Any, Exercise]]:

@@ -60,7 +60,7 @@ MESSAGES = {
     429: "Too many requests from your address; wait {retry} s and try again.",
     500: "Something went wrong on the server; it has been logged. Please try again.",
 }
-CSRF_MESSAGE = ("This form has expired or did not come from matcalc's own page: go back, reload "
+CSRF_MESSAGE = ("The form has expired or did not come from matcalc's own page: go back, reload "
                 "the page and send it again.")
 
 
@@ -119,8 +119,8 @@ def _errors(app: Flask, config: ServeConfig) -> None:
         if error.response is not None:  # the view made its own answer: keep it
             return error.response
         code = error.code or 500
-        if isinstance(error, CSRFError):
-            message = CSRF_MESSAGE
+        if isinstance(error, CSRFError):  # the reason, then what to do
+            message = f"{error.description.rstrip('.')}. {CSRF_MESSAGE}"
         elif error.description != type(error).description:  # the view's own reason
             message = str(error.description)
         else:
