@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -13,17 +13,12 @@ import templates
 from web.config import ServeConfig
 from web.database import connect, migrate
 from web.grading import GradingService
+from web.security import CONTENT_SECURITY_POLICY, install
+
+__all__ = ["CONTENT_SECURITY_POLICY", "close_app", "create_app", "csrf", "settings"]
 
 TEMPLATES = Path(templates.__file__).parent / "web"
 STATIC = Path(__file__).parent / "static"
-
-#: No inline scripts and nothing from elsewhere.  Styles may be set inline because KaTeX and
-#: MathLive position glyphs with style attributes.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-)
 
 csrf = CSRFProtect()
 
@@ -51,6 +46,7 @@ def create_app(config: ServeConfig) -> Flask:
     app.extensions["matcalc.config"] = config
     app.extensions["matcalc.engine"] = engine
     csrf.init_app(app)
+    install(app, config)  # headers, rate limits, error answers: web/security.py
     grading = GradingService(engine, config)
     app.extensions["matcalc.grading"] = grading
     app.extensions["matcalc.on_close"] = [grading.stop]
@@ -62,13 +58,6 @@ def create_app(config: ServeConfig) -> Flask:
     csrf.exempt(api.blueprint)  # reads only; stores nothing
     from web import student
     app.register_blueprint(student.blueprint)
-
-    @app.after_request
-    def _security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     return app
 

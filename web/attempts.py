@@ -83,6 +83,9 @@ def take(connection: Connection, student: Row[Any], policy: Policy, question_ids
                                      "question")
     if not answer.strip():
         raise SubmissionRefusedError("the answer is empty: type an answer first", "empty")
+    if "\x00" in answer:  # PostgreSQL's text can't hold U+0000, and no answer needs it
+        raise SubmissionRefusedError("the answer contains a NUL character (U+0000): remove it "
+                                     "and submit again", "empty")
     if len(answer) > MAX_ANSWER:
         raise SubmissionRefusedError(
             f"the answer is {len(answer)} characters long; at most {MAX_ANSWER} are taken",

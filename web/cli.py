@@ -52,14 +52,27 @@ class _ServeCommand(click.Command):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Request threads (reading is done in them; grading has its own pool).")
+@click.option("--connections", default=1000, show_default=True,
+              type=click.IntRange(10, 10_000),
+              help="Open connections served at once (each student's page keeps one open); "
+                   "more wait to be accepted.")
 @click.option("--proxies", default=0, show_default=True, type=click.IntRange(0, 5),
               help="Reverse proxies in front whose X-Forwarded-Proto/Host/For are trusted.")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Cookies only over HTTPS (default: on when --proxies is set).")
+@click.option("--parse-rate", default=20.0, show_default=True, type=click.FloatRange(0),
+              help="Live readings per second one client address may ask for (bursts of 5 s "
+                   "allowed; 0: no limit). Per process; raise it when a class shares one "
+                   "address (NAT).")
+@click.option("--frame-ancestor", "frame_ancestors", multiple=True, metavar="ORIGIN",
+              callback=lambda _ctx, _param, values: tuple(_origin(v) for v in values),
+              help="An origin allowed to show /lti/* pages in a frame: the LMS, e.g. "
+                   "https://canvas.example.edu (repeatable; other pages: matcalc only).")
 @click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30.0, hidden=True,
               help="How long a claimed submission stays claimed (tests shorten it).")
-def serve_command(database: str | None, host: str, port: int, threads: int, proxies: int,
-                  secure_cookies: bool | None, lease_seconds: float) -> None:
+def serve_command(database: str | None, host: str, port: int, threads: int, connections: int,
+                  proxies: int, secure_cookies: bool | None, parse_rate: float,
+                  frame_ancestors: tuple[str, ...], lease_seconds: float) -> None:
     import waitress
 
     from web.app import create_app
@@ -71,7 +84,10 @@ def serve_command(database: str | None, host: str, port: int, threads: int, prox
         config = ServeConfig(database_url=database or default_database(folder),
                              secret_key=secret_key(folder), proxies=proxies,
                              secure_cookies=bool(proxies) if secure_cookies is None
-                             else secure_cookies, lease_seconds=lease_seconds)
+                             else secure_cookies, parse_rate=parse_rate,
+                             parse_burst=max(1, round(parse_rate * 5)),
+                             lti_frame_ancestors=("'self'", *frame_ancestors),
+                             lease_seconds=lease_seconds)
         app = create_app(config)
     except (MatcalcError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
@@ -79,7 +95,23 @@ def serve_command(database: str | None, host: str, port: int, threads: int, prox
     click.echo(f"database:    {_shown(config.database_url)}")
     click.echo(f"serving on   http://{host}:{port}/  (Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="matcalc",
-                   clear_untrusted_proxy_headers=not proxies)
+                   clear_untrusted_proxy_headers=not proxies,
+                   connection_limit=connections, backlog=max(1024, connections),
+                   # poll(), not select(): select can't watch more than 1,024 sockets
+                   asyncore_use_poll=True,
+                   # refuse floods before buffering them; the app's own cap is smaller
+                   max_request_body_size=4 * config.max_request_bytes)
+
+
+def _origin(text: str) -> str:
+    """An origin for CSP frame-ancestors: scheme://host[:port], nothing that could end the
+    directive."""
+    import re
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\*\.[A-Za-z0-9.-]+",
+                        text.rstrip("/")):
+        raise click.BadParameter(f"{text!r} is not an origin such as https://lms.example.edu",
+                                 param_hint="--frame-ancestor")
+    return text.rstrip("/")
 
 
 def _shown(url: str) -> str:

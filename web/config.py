@@ -55,6 +55,13 @@ class ServeConfig:
     secure_cookies: bool = False
     #: Number of reverse proxies whose X-Forwarded-* headers are trusted (0: none).
     proxies: int = 0
+    #: Live readings (POST /api/parse) one client address may ask for per second, sustained,
+    #: with room for a burst; 0 turns the limit off.  Counted in each process's memory.
+    parse_rate: float = 20.0
+    parse_burst: int = 100
+    #: CSP frame-ancestors sources allowed to frame /lti/* pages: the LMS's origin, such as
+    #: "https://canvas.example.edu".  Every other page may be framed by matcalc only.
+    lti_frame_ancestors: tuple[str, ...] = ("'self'",)
     caps: Caps = field(default_factory=Caps)
     #: Worker processes of the grading pool of each app process.
     pool_size: int = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.postgres import fresh_database, postgres_server
+from tests.web.postgres import fresh_database, postgres_server, require_postgres
 from tests.web.servers import LiveServer, live_server
 from web.app import close_app, create_app
 from web.config import ServeConfig
@@ -19,17 +20,37 @@ from web.config import ServeConfig
 
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[str]:
+    """One server for the session.  Without PostgreSQL's programs its cases are skipped, except
+    under CI, which installs them (.ci/run): there a missing server is a failure.  Installed but
+    failing to start is always an error, with the server's own message."""
+    require_postgres(ci=bool(os.environ.get("CI")))
     with postgres_server() as url:
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'matcalc.sqlite3'}"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def new_database(backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
+    """The URL of a new, empty database on ``backend``."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'matcalc.sqlite3'}"
     admin: str = request.getfixturevalue("postgres_admin")
     name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + uuid.uuid4().hex[:8]
     return fresh_database(admin, name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return new_database(request.param, request, tmp_path)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One database per backend for a whole module, for modules of many requests that must
+    store nothing (they check that they didn't)."""
+    return new_database(request.param, request, tmp_path_factory.mktemp("db"))
 
 
 @pytest.fixture
