@@ -18,6 +18,7 @@ from wtforms import (  # type: ignore[import-untyped]
     StringField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice  # type: ignore[import-untyped]
 from wtforms.validators import (  # type: ignore[import-untyped]
     DataRequired,
     InputRequired,
@@ -53,14 +54,16 @@ class AssignmentForm(FlaskForm):  # type: ignore[misc]
     title = StringField("Title", validators=[Optional(), Length(max=300)],
                         description="Default: the set's title.")
     source = RadioField("Exercises", default="families", choices=[
-        ("families", "Made here from families (one variant per roster student)"),
-        ("set", "From a set file (set.json made by matcalc generate)")])
+        SelectChoice("families", "Made here from families (one variant per roster student)"),
+        SelectChoice("set", "From a set file (set.json made by matcalc generate)")])
     set_file = FileField("Set file")
     families = CheckboxesField("Families", choices=[])
     difficulty = SelectField("Difficulty", default="", choices=[
-        ("", "each family's levels in turn"), *((str(d), str(d)) for d in range(1, 6))])
-    form = SelectField("Form", default="symbolic", choices=[(f, f) for f in FORMS])
-    layout = SelectField("Layout", default="numerator", choices=[(v, v) for v in LAYOUTS])
+        SelectChoice("", "each family's levels in turn"),
+        *(SelectChoice(str(d), str(d)) for d in range(1, 6))])
+    form = SelectField("Form", default="symbolic", choices=[SelectChoice(f, f) for f in FORMS])
+    layout = SelectField("Layout", default="numerator",
+                         choices=[SelectChoice(v, v) for v in LAYOUTS])
     count = IntegerField("Exercises per student", default=4,
                          validators=[Optional(), NumberRange(1, 40)])
     seed = IntegerField("Seed", validators=[Optional(), NumberRange(0, 2**31 - 1)],
@@ -78,12 +81,13 @@ class AssignmentForm(FlaskForm):  # type: ignore[misc]
                          description="A fraction of the question, 0 to 1.")
     due_at = DateTimeLocalField("Due (UTC)", format=DATETIME, validators=[Optional()])
     feedback = SelectField("Feedback", default="immediate", choices=[
-        (f, {"immediate": "at once", "after_due": "after the due date"}[f]) for f in FEEDBACK])
+        SelectChoice(f, {"immediate": "at once", "after_due": "after the due date"}[f])
+        for f in FEEDBACK])
     show_expected_shape = BooleanField("Show the expected shape beside the answer's")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.families.choices = [(name, f"{family.title} ({name})")
+        self.families.choices = [SelectChoice(name, f"{family.title} ({name})")
                                  for name, family in registry().items()]
 
 
