@@ -102,5 +102,9 @@ class ExtensionForm(FlaskForm):  # type: ignore[misc]
                                validators=[Optional()])
 
 
+class SetFileForm(FlaskForm):  # type: ignore[misc]
+    set_file = FileField("Corrected set file (set.json)")
+
+
 class ActionForm(FlaskForm):  # type: ignore[misc]
     """A button that only needs the CSRF token (log out, regrade)."""

@@ -41,6 +41,7 @@ from web.instructor.access import (
     password_required,
     require_assignment,
     safe_next,
+    signed_in,
     verify,
 )
 from web.instructor.exports import attempts_csv, gradebook
@@ -50,8 +51,10 @@ from web.instructor.forms import (
     ExtensionForm,
     LoginForm,
     OverrideForm,
+    SetFileForm,
     utc,
 )
+from web.instructor.keys import replace_exercises
 from web.policy import Policy, deadline
 from web.schema import assignments, overrides, students
 from web.scores import student_total
@@ -60,6 +63,9 @@ from web.statistics import question_statistics, student_attempts
 #: Largest upload of the create form (a set file for a large class is some megabytes); the
 #: app's limit, far lower, holds everywhere else and for anyone not signed in.
 UPLOAD_BYTES = 32 * 1024 * 1024
+
+#: The views that take a set file.
+UPLOADS = frozenset({"instructor.create", "instructor.replace"})
 
 LIMITER = "matcalc.login_limiter"
 
@@ -74,7 +80,7 @@ def _setup(state: Any) -> None:
 
 
 def _upload_limit() -> None:
-    if request.endpoint == "instructor.create" and current_user() is not None:
+    if request.endpoint in UPLOADS and signed_in():
         request.max_content_length = UPLOAD_BYTES
 
 
@@ -230,7 +236,7 @@ def assignment_page(assignment_id: int) -> str:
                            base + student_path(connection, student.id)))
     return render_template("instructor_assignment.html", assignment=row,
                            policy=policy_of(row), statistics=statistics, roster=roster,
-                           formats=FORMATS, action=ActionForm())
+                           formats=FORMATS, set_file=SetFileForm())
 
 
 @blueprint.route("/assignments/<int:assignment_id>/regrade", methods=["POST"])
@@ -242,6 +248,31 @@ def regrade(assignment_id: int) -> BaseResponse:
             queued = requeue(connection, assignment_id)
         _grading().wake()
         flash(f"{queued} attempt{'s' if queued != 1 else ''} queued to be graded again.")
+    return redirect(url_for("instructor.assignment_page", assignment_id=assignment_id))
+
+
+@blueprint.route("/assignments/<int:assignment_id>/exercises", methods=["POST"])
+@login_required
+def replace(assignment_id: int) -> BaseResponse:
+    """New keys from a corrected set file, then every attempt graded again."""
+    _assignment(assignment_id)
+    form = SetFileForm()
+    uploaded = _upload(form.set_file.data, "set file") if form.validate_on_submit() else None
+    if uploaded is None:
+        flash("Choose the corrected set file.")
+    else:
+        data, where = uploaded
+        try:
+            corrected = ExerciseSet.loads(decode(data, where), where)
+            with _engine().begin() as connection:
+                changed = replace_exercises(connection, assignment_id, corrected, where)
+                queued = requeue(connection, assignment_id)
+        except MatcalcError as problem:
+            flash(f"Nothing changed: {problem}")
+        else:
+            _grading().wake()
+            flash(f"New exercises for {changed} student{'s' if changed != 1 else ''}; "
+                  f"{queued} attempt{'s' if queued != 1 else ''} queued to be graded again.")
     return redirect(url_for("instructor.assignment_page", assignment_id=assignment_id))
 
 

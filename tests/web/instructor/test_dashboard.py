@@ -4,6 +4,7 @@ creating assignments, statistics, overrides, extensions, downloads and regrading
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from datetime import UTC, datetime
@@ -21,6 +22,9 @@ from tests.web.instructor.conftest import (
     csrf_token,
     engine_of,
 )
+from tests.web.test_grading import wait_graded
+from web.config import ServeConfig
+from web.grading import GradingService
 from web.schema import assignments, instructors, overrides, students, submissions
 from web.scores import student_total
 
@@ -330,3 +334,52 @@ def test_an_lti_session_opens_its_assignments_only(app: Flask, client: FlaskClie
     assert client.get(f"/instructor/students/{theirs}").status_code == 404
     assert client.get(f"/instructor/students/{graded.students['s1']}").status_code == 200
     assert client.get("/instructor/assignments/new").status_code == 403
+
+
+def corrected(class_set: ExerciseSet, student: int, answer: str) -> ExerciseSet:
+    """The set with the key of one student's q1 changed to ``answer``."""
+    variants = list(class_set.variants)
+    first, *rest = variants[student].exercises
+    variants[student] = dataclasses.replace(variants[student], exercises=(
+        dataclasses.replace(first, answer=answer, mistakes=(), sympy=()), *rest))
+    return dataclasses.replace(class_set, variants=tuple(variants))
+
+
+def upload(client: FlaskClient, graded: Graded, exercise_set: ExerciseSet) -> str:
+    url = f"/instructor/assignments/{graded.assignment_id}"
+    answer = client.post(f"{url}/exercises", data={
+        "csrf_token": csrf_token(client, url),
+        "set_file": (io.BytesIO(exercise_set.dumps().encode()), "fixed.json")},
+        content_type="multipart/form-data")
+    assert answer.status_code == 302
+    return client.get(url).get_data(as_text=True)
+
+
+def test_a_key_change_regrades_with_the_new_keys(app: Flask, config: ServeConfig,
+                                                 signed_in: FlaskClient,
+                                                 graded: Graded) -> None:
+    s2 = graded.students["s2"]
+    with engine_of(app).connect() as connection:
+        assert student_total(connection, s2).given == 0.0
+    given = graded.exercise_set.variants[1].exercises[0].mistakes[0].answer  # what s2 gave
+    page = upload(signed_in, graded, corrected(graded.exercise_set, 1, given))
+    assert "New exercises for 1 student; 3 attempts queued to be graded again." in page
+    service = GradingService(engine_of(app), config)
+    service.start()
+    try:
+        wait_graded(engine_of(app), list(graded.submissions))
+    finally:
+        service.stop()
+    with engine_of(app).connect() as connection:
+        assert student_total(connection, s2).given == 1.0  # graded against the new key
+        assert student_total(connection, graded.students["s1"]).given == 1.0
+
+
+def test_a_set_without_a_student_changes_nothing(app: Flask, signed_in: FlaskClient,
+                                                 graded: Graded) -> None:
+    partial = dataclasses.replace(graded.exercise_set,
+                                  variants=graded.exercise_set.variants[:1])
+    page = upload(signed_in, graded, partial)
+    assert "Nothing changed: set file fixed.json: no variant for student s2" in page
+    with engine_of(app).connect() as connection:
+        assert set(connection.execute(select(submissions.c.state)).scalars()) == {"graded"}
