@@ -28,7 +28,13 @@ from grader.errors import MatcalcError
 from grader.exercise_set import ExerciseSet
 from grader.gradebook import FORMATS
 from grader.roster import decode, parse_roster
-from web.assignments import assignment, create_assignment, policy_of, student_path
+from web.assignments import (
+    AssignmentError,
+    assignment,
+    create_assignment,
+    policy_of,
+    student_path,
+)
 from web.database import aware, now
 from web.grading import GradingService, requeue
 from web.instructor import blueprint
@@ -174,12 +180,12 @@ def _exercises(form: AssignmentForm, title: str) -> tuple[ExerciseSet | None,
     if form.source.data == "set":
         uploaded = _upload(form.set_file.data, "set file")
         if uploaded is None:
-            raise MatcalcError("choose a set file (set.json, made by matcalc generate)")
+            raise AssignmentError("choose a set file (set.json, made by matcalc generate)")
         data, where = uploaded
         return ExerciseSet.loads(decode(data, where), where), None
     families = tuple(form.families.data or ())
     if not families:
-        raise MatcalcError("choose at least one family")
+        raise AssignmentError("choose at least one family")
     options = SetOptions(
         families=families, difficulty=int(form.difficulty.data) if form.difficulty.data else None,
         form=form.form.data, count=form.count.data or 4,
