@@ -1,6 +1,7 @@
 """Downloads of an assignment: its gradebook in the formats of ``grader.gradebook`` (made from
 the same rows a grading run makes, so the columns are those the LMS imports expect) and every
-attempt as CSV.  Plain functions on a database connection; no HTTP."""
+attempt as CSV (the columns of ``matcalc assignment export``).  Plain functions on a database
+connection; no HTTP."""
 
 from __future__ import annotations
 
@@ -11,19 +12,16 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from grader.exercise_set import ExerciseSet
-from grader.gradebook import cell, class_rows, gradebook_csv, number
+from grader.gradebook import cell, class_rows, gradebook_csv
 from grader.report import QuestionResult, StudentReport
 from grader.roster import Student
 from web.assignments import assignment, variant_of
+from web.attempts import EXPORT_COLUMNS, export_rows
 from web.schema import students
 from web.scores import Total, student_total
-from web.statistics import student_attempts
 
 #: What a gradebook's "submission" column names for answers given on the web.
 SOURCE = "web"
-
-ATTEMPT_COLUMNS = ("student", "name", "email", "question", "attempt", "submitted_at", "state",
-                   "status", "score", "worth", "charged", "note", "answer", "reading")
 
 
 def _report(row: Any, total: Total) -> StudentReport | None:
@@ -69,19 +67,13 @@ def gradebook(connection: Connection, assignment_id: int, csv_format: str) -> st
 
 
 def attempts_csv(connection: Connection, assignment_id: int) -> str:
-    """Every attempt of every student, one row each (the answers as typed)."""
+    """Every attempt of every student, one row each: the columns of ``matcalc assignment
+    export`` (``web.attempts.EXPORT_COLUMNS``), the answers as typed."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ATTEMPT_COLUMNS)
-    for row in connection.execute(select(students).where(
-            students.c.assignment_id == assignment_id).order_by(students.c.id)):
-        for attempt in student_attempts(connection, row.id):
-            writer.writerow([
-                cell(row.student_key), cell(row.name or ""), cell(row.email or ""),
-                cell(attempt.question_id), attempt.number, attempt.submitted_at.isoformat(),
-                attempt.state, attempt.status or "",
-                "" if attempt.score is None else number(attempt.score),
-                "" if attempt.worth is None else number(attempt.worth),
-                "yes" if attempt.charged else "no", cell(attempt.note or ""),
-                cell(attempt.answer), cell(attempt.reading or "")])
+    writer.writerow(EXPORT_COLUMNS)
+    for row in export_rows(connection, assignment_id):
+        writer.writerow(["" if row[name] is None else
+                         cell(row[name]) if isinstance(row[name], str) else row[name]
+                         for name in EXPORT_COLUMNS])
     return out.getvalue()

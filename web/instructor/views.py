@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -32,6 +32,7 @@ from web.assignments import (
     AssignmentError,
     assignment,
     create_assignment,
+    extend,
     policy_of,
     student_path,
 )
@@ -378,8 +379,7 @@ def extension(student_id: int) -> BaseResponse:
     else:
         until = utc(form.until.data)
         with _engine().begin() as connection:
-            connection.execute(update(students).where(students.c.id == student_id).values(
-                extension_until=until))
+            extend(connection, student.assignment_id, student.student_key, until)
         flash("Extension removed." if until is None
               else f"Extended until {until:%Y-%m-%d %H:%M} UTC.")
     return redirect(url_for("instructor.student_page", student_id=student.id))
