@@ -21,6 +21,7 @@ from tests.web.instructor.conftest import (
     Graded,
     csrf_token,
     engine_of,
+    log_in,
 )
 from tests.web.test_grading import wait_graded
 from web.attempts import EXPORT_COLUMNS
@@ -384,3 +385,36 @@ def test_a_set_without_a_student_changes_nothing(app: Flask, signed_in: FlaskCli
     assert "Nothing changed: set file fixed.json: no variant for student s2" in page
     with engine_of(app).connect() as connection:
         assert set(connection.execute(select(submissions.c.state)).scalars()) == {"graded"}
+
+
+def test_a_large_set_file_is_taken_from_an_instructor_only(app: Flask, client: FlaskClient,
+                                                           instructor: str) -> None:
+    from generator.sets import SetOptions, make_set
+    from grader.roster import Student
+
+    large = make_set(SetOptions(families=("quadratic",), count=3, seed=2),
+                     [Student(f"p{i}") for i in range(12)], check=False).dumps().encode()
+    assert len(large) > app.config["MAX_CONTENT_LENGTH"]
+
+    def send(token: str) -> int:
+        return client.post("/instructor/assignments/new", data={
+            "csrf_token": token, "source": "set", "penalty": "0", "feedback": "immediate",
+            "set_file": (io.BytesIO(large), "set.json")},
+            content_type="multipart/form-data").status_code
+
+    assert send(csrf_token(client)) == 413  # not signed in: the app's limit
+    log_in(client)
+    assert send(csrf_token(client, "/instructor/assignments/new")) == 302
+    assert count(app, students) == 12
+
+
+def test_a_file_that_is_no_set_is_named(app: Flask, signed_in: FlaskClient) -> None:
+    answer = signed_in.post("/instructor/assignments/new", data={
+        "csrf_token": csrf_token(signed_in, "/instructor/assignments/new"), "source": "set",
+        "penalty": "0", "feedback": "immediate",
+        "set_file": (io.BytesIO(b'{"format": "other"}'), "notes.json")},
+        content_type="multipart/form-data")
+    assert answer.status_code == 400
+    assert "set file notes.json: not a matcalc-set/1 exercise set" in answer.get_data(
+        as_text=True)
+    assert count(app, assignments) == 0
