@@ -52,6 +52,11 @@ class Unreadable:
 @dataclass(frozen=True)
 class QuestionStatistics:
     question_id: str
+    #: Students whose variant has the question.
+    enrolled: int
+    #: The families the students' exercises in this place come from, with how many students
+    #: got each (variants differ: ``q1`` is a place on the sheet, not one exercise).
+    families: tuple[tuple[str, int], ...]
     #: Students with at least one graded attempt at the question.
     answered: int
     #: Of those, the students with a correct attempt.
@@ -113,10 +118,12 @@ def question_statistics(connection: Connection, assignment_id: int, *, top: int 
     """Statistics per question id, in the order of the questions of the students' variants
     (ids answered that no variant has, after them)."""
     order: dict[str, None] = {}
+    families: dict[str, Counter[str]] = defaultdict(Counter)
     for row in connection.execute(select(students).where(
             students.c.assignment_id == assignment_id).order_by(students.c.id)):
         for exercise in variant_of(row).exercises:
             order.setdefault(exercise.id)
+            families[exercise.id][exercise.family] += 1
     answered: dict[str, set[int]] = defaultdict(set)
     correct: dict[str, set[int]] = defaultdict(set)
     attempts: Counter[str] = Counter()
@@ -156,7 +163,9 @@ def question_statistics(connection: Connection, assignment_id: int, *, top: int 
         refused = tuple(Unreadable(answer, messages[(question, answer)], count)
                         for answer, count in _commonest(unreadable[question], top))
         result.append(QuestionStatistics(
-            question, len(answered[question]), len(correct[question]), attempts[question],
+            question, sum(families[question].values()),
+            tuple(_commonest(families[question], len(families[question]))),
+            len(answered[question]), len(correct[question]), attempts[question],
             pending[question], tuple(_commonest(statuses[question], len(statuses[question]))),
             diagnoses, refused))
     return result

@@ -56,6 +56,7 @@ def test_statistics_and_attempts_from_graded_submissions(app: Flask, config: Ser
         first, second = question_statistics(connection, assignment_id)
         attempts = student_attempts(connection, ids["s3"])
     assert first.question_id == "q1" and second.question_id == "q2"
+    assert (first.enrolled, first.families) == (3, (("quadratic", 3),))
     assert (first.answered, first.correct, first.attempts, first.pending) == (3, 2, 8, 0)
     assert first.share_correct == pytest.approx(2 / 3)
     assert dict(first.statuses) == {"correct": 2, "incorrect": 3, "invalid": 3}
@@ -86,3 +87,15 @@ def test_no_attempts_no_statistics(app: Flask) -> None:
     assert [q.question_id for q in statistics] == ["q1", "q2"]
     assert all(q.share_correct is None and q.attempts == 0 and not q.diagnoses
                for q in statistics)
+
+
+def test_a_place_on_the_sheet_names_the_families_it_holds(app: Flask) -> None:
+    mixed = make_set(SetOptions(families=("quadratic", "trace_forms"), count=1, seed=4),
+                     [Student(f"m{i}") for i in range(6)])
+    held = sorted(v.exercises[0].family for v in mixed.variants)
+    assert len(set(held)) == 2  # both families drawn for q1 by some students
+    with engine_of(app).begin() as connection:
+        assignment_id = create_assignment(connection, title="Mixed", exercise_set=mixed)
+        [only] = question_statistics(connection, assignment_id)
+    assert only.enrolled == 6
+    assert sorted(f for f, n in only.families for _ in range(n)) == held

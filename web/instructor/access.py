@@ -21,9 +21,14 @@ from grader.errors import MatcalcError
 from web.database import now
 from web.schema import instructors
 
-#: Session keys: the signed-in instructor's name; the assignments an LTI launch opened.
+#: Session keys: the signed-in instructor's name and when they signed in (Unix time); the
+#: assignments an LTI launch opened.
 USER = "instructor"
+SINCE = "instructor_since"
 LTI_ASSIGNMENTS = "lti_instructor_assignments"
+#: A password login lasts this long, however often it is used: the session cookie is signed,
+#: not stored, so a copied cookie stops working after it.
+SESSION_SECONDS = 12 * 3600
 
 MIN_PASSWORD = 10
 #: Failed logins allowed per window, for one name from one address, and from one address.
@@ -117,9 +122,21 @@ class LoginLimiter:
             self._failures.pop((address, username.strip().casefold()), None)
 
 
+def sign_in(user: str) -> None:
+    """A fresh session for ``user``: nothing of the session before the login survives it."""
+    session.clear()
+    session[USER] = user
+    session[SINCE] = int(time.time())
+
+
 def current_user() -> str | None:
     user = session.get(USER)
-    return user if isinstance(user, str) else None
+    since = session.get(SINCE)
+    if not isinstance(user, str) or not isinstance(since, int):
+        return None
+    if not 0 <= time.time() - since < SESSION_SECONDS:
+        return None
+    return user
 
 
 def lti_assignments() -> frozenset[int]:

@@ -40,7 +40,6 @@ from web.database import aware, now
 from web.grading import GradingService, requeue
 from web.instructor import blueprint
 from web.instructor.access import (
-    USER,
     LoginLimiter,
     current_user,
     login_required,
@@ -48,6 +47,7 @@ from web.instructor.access import (
     password_required,
     require_assignment,
     safe_next,
+    sign_in,
     signed_in,
     verify,
 )
@@ -84,6 +84,13 @@ def _setup(state: Any) -> None:
     # The CSRF check reads the form before any blueprint hook runs, so the larger upload
     # limit must be set by an app hook that runs before it.
     app.before_request_funcs.setdefault(None, []).insert(0, _upload_limit)
+
+
+@blueprint.context_processor
+def _who() -> dict[str, Any]:
+    """Whoever is signed in, for the navigation bar."""
+    user = current_user()
+    return {"dashboard_user": user if user else "instructor (LTI)" if signed_in() else None}
 
 
 def _upload_limit() -> None:
@@ -141,8 +148,7 @@ def login() -> Any:
                 error = "Wrong user name or password."
             else:
                 limiter.succeeded(address, name)
-                session.clear()  # nothing of the session before the login survives it
-                session[USER] = user
+                sign_in(user)
                 return redirect(safe_next(request.args.get("next")))
     return render_template("instructor_login.html", form=form, error=error), status
 

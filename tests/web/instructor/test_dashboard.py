@@ -418,3 +418,12 @@ def test_a_file_that_is_no_set_is_named(app: Flask, signed_in: FlaskClient) -> N
     assert "set file notes.json: not a matcalc-set/1 exercise set" in answer.get_data(
         as_text=True)
     assert count(app, assignments) == 0
+
+
+def test_a_password_login_expires(signed_in: FlaskClient) -> None:
+    from web.instructor.access import SESSION_SECONDS, SINCE
+
+    assert signed_in.get("/instructor/").status_code == 200
+    with signed_in.session_transaction() as session:
+        session[SINCE] -= SESSION_SECONDS + 1
+    assert signed_in.get("/instructor/").status_code == 302
