@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
-from web.assignments import assignment, policy_of, variant_of
+from web.assignments import policy_for, variant_of
 from web.database import aware
 from web.policy import Attempt, charged, worth
 from web.schema import students, submissions
@@ -180,7 +180,7 @@ def student_attempts(connection: Connection, student_id: int) -> list[AttemptRec
     """Every attempt of a student, by question in the order of their variant, then in the order
     submitted; each with what it earns under the assignment's policy."""
     student = connection.execute(select(students).where(students.c.id == student_id)).one()
-    policy = policy_of(assignment(connection, student.assignment_id))
+    policy = policy_for(connection, student.assignment_id)
     by_question: dict[str, list[Any]] = {exercise.id: []
                                          for exercise in variant_of(student).exercises}
     for row in connection.execute(select(submissions).where(
