@@ -17,6 +17,7 @@ from grader.errors import MatcalcError
 LAZY_COMMANDS = {
     "serve": ("web.cli", "serve_command", "Serve the answer pages, practice and the dashboard."),
     "assignment": ("web.assignment_cli", "assignment_group", "Graded assignments in the browser."),
+    "instructor": ("web.instructor.cli", "instructor_group", "Dashboard accounts."),
 }
 
 

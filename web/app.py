@@ -58,6 +58,8 @@ def create_app(config: ServeConfig) -> Flask:
     csrf.exempt(api.blueprint)  # reads only; stores nothing
     from web import student
     app.register_blueprint(student.blueprint)
+    from web.instructor import blueprint as instructor
+    app.register_blueprint(instructor)
 
     return app
 

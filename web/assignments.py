@@ -61,10 +61,24 @@ def create_assignment(connection: Connection, *, title: str,
     return assignment_id
 
 
-def policy_of(row: Row[Any]) -> Policy:
-    """The attempt policy an assignment row holds."""
+def policy_of(row: Any) -> Policy:
+    """The attempt policy an assignment row (or a row of its :data:`POLICY_COLUMNS`) holds."""
     return Policy(max_attempts=row.max_attempts, penalty=row.penalty, due_at=aware(row.due_at),
                   feedback=row.feedback, show_expected_shape=row.show_expected_shape)
+
+
+#: The columns of an assignment that make its policy (not its set, which can be megabytes).
+POLICY_COLUMNS = (assignments.c.max_attempts, assignments.c.penalty, assignments.c.due_at,
+                  assignments.c.feedback, assignments.c.show_expected_shape)
+
+
+def policy_for(connection: Connection, assignment_id: int) -> Policy:
+    """The attempt policy of an assignment, reading only its policy's columns."""
+    row = connection.execute(select(*POLICY_COLUMNS).where(
+        assignments.c.id == assignment_id)).first()
+    if row is None:
+        raise AssignmentError(f"no assignment {assignment_id}")
+    return policy_of(row)
 
 
 def assignment(connection: Connection, assignment_id: int) -> Row[Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from web.assignments import assignment, policy_of, variant_of
+from web.assignments import policy_for, variant_of
 from web.policy import Attempt, question_score
 from web.schema import overrides, students, submissions
 
@@ -37,7 +37,7 @@ class Total:
 
 def student_total(connection: Connection, student_id: int) -> Total:
     student = connection.execute(select(students).where(students.c.id == student_id)).one()
-    policy = policy_of(assignment(connection, student.assignment_id))
+    policy = policy_for(connection, student.assignment_id)
     variant = variant_of(student)
     attempts: dict[str, list[Attempt]] = defaultdict(list)
     latest: dict[str, dict[str, Any]] = {}
