@@ -25,7 +25,7 @@ def rebuild(recorded: ExerciseSet, where: str, student: str | None = None, *,
                                "matcalc generate, or by a matcalc older than 0.1.0)")
     options = SetOptions.from_record(dict(recorded.options), where)
     if recorded.authored:
-        options = dataclasses.replace(options, authored=_authored_families(recorded, where))
+        options = dataclasses.replace(options, authored=authored_families(recorded, where))
     variants = recorded.variants
     if student is not None:
         variants = tuple(v for v in variants if v.id == student)
@@ -50,7 +50,7 @@ def rebuild(recorded: ExerciseSet, where: str, student: str | None = None, *,
     return dataclasses.replace(made, authored=recorded.authored)
 
 
-def _authored_families(recorded: ExerciseSet, where: str) -> tuple[Family, ...]:
+def authored_families(recorded: ExerciseSet, where: str) -> tuple[Family, ...]:
     """The exercises the set recorded from files, read again from their recorded text."""
     from generator.authored.draws import family_of
     from generator.authored.loading import from_set

@@ -106,6 +106,17 @@ class Variant:
             record["canvas_id"] = self.canvas_id
         return record
 
+    @staticmethod
+    def from_json(record: dict[str, Any], where: str = "variant") -> Variant:
+        try:
+            exercises = tuple(Exercise.from_json(e, f"{where}, exercise {j}")
+                              for j, e in enumerate(record["exercises"], start=1))
+            return Variant(str(record["id"]), int(record["seed"]), exercises,
+                           str(record.get("name", "")), str(record.get("email", "")),
+                           str(record.get("canvas_id", "")))
+        except (KeyError, TypeError, ValueError) as problem:
+            raise ExerciseSetError(f"{where}: missing or malformed field {problem}") from None
+
 
 @dataclass(frozen=True)
 class AuthoredSource:
@@ -155,20 +166,8 @@ class ExerciseSet:
             raise ExerciseSetError(f"{where}: not JSON ({problem})") from None
         if not isinstance(record, dict) or record.get("format") != FORMAT:
             raise ExerciseSetError(f"{where}: not a {FORMAT} exercise set")
-        variants = []
-        for index, variant in enumerate(record.get("variants", []), start=1):
-            place = f"{where}: variant {index}"
-            try:
-                exercises = tuple(
-                    Exercise.from_json(e, f"{place}, exercise {j}")
-                    for j, e in enumerate(variant["exercises"], start=1)
-                )
-                variants.append(Variant(str(variant["id"]), int(variant["seed"]), exercises,
-                                        str(variant.get("name", "")),
-                                        str(variant.get("email", "")),
-                                        str(variant.get("canvas_id", ""))))
-            except (KeyError, TypeError, ValueError) as problem:
-                raise ExerciseSetError(f"{place}: missing or malformed field {problem}") from None
+        variants = [Variant.from_json(variant, f"{where}: variant {index}")
+                    for index, variant in enumerate(record.get("variants", []), start=1)]
         options = record.get("options", {})
         if not isinstance(options, dict):
             raise ExerciseSetError(f"{where}: options is not an object")

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import templates
 from web.config import ServeConfig
 from web.database import connect, migrate
+from web.grading import GradingService
 
 TEMPLATES = Path(templates.__file__).parent / "web"
 STATIC = Path(__file__).parent / "static"
@@ -50,6 +51,11 @@ def create_app(config: ServeConfig) -> Flask:
     app.extensions["matcalc.config"] = config
     app.extensions["matcalc.engine"] = engine
     csrf.init_app(app)
+    grading = GradingService(engine, config)
+    app.extensions["matcalc.grading"] = grading
+    app.extensions["matcalc.on_close"] = [grading.stop]
+    if config.grading:
+        grading.start()
 
     from web import api
     app.register_blueprint(api.blueprint)
