@@ -60,6 +60,8 @@ def create_app(config: ServeConfig) -> Flask:
     from web import api
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # reads only; stores nothing
+    from web import lti
+    lti.init_app(app)  # LTI 1.3: blueprint, framing by registered platforms, score sender
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
