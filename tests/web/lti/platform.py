@@ -77,6 +77,8 @@ class Record:
 
 
 class TestPlatform:
+    __test__ = False  # not a test class for pytest
+
     def __init__(self, tool_url: str, *, client_id: str = "matcalc-client",
                  deployment_id: str = "deployment-1") -> None:
         self.tool_url = tool_url.rstrip("/")
@@ -96,6 +98,7 @@ class TestPlatform:
         self.refuse_scores = 0   # refuse this many score posts (503)
         self.drop_replies = 0    # store this many scores, then close without replying
         self.last_id_token: dict[str, str] = {}
+        self.browsers: list[Browser] = []
         self._lock = threading.Lock()
         self.app = self._make_app()
 
@@ -307,6 +310,8 @@ def running_platform(tool_url: str, **options: Any) -> Iterator[TestPlatform]:
     try:
         yield platform
     finally:
+        for browser in platform.browsers:  # a kept-alive connection holds the tool's server
+            browser.session.close()
         server.shutdown()
         thread.join(timeout=5)
 
@@ -338,6 +343,7 @@ class Browser:
     def __init__(self, platform: TestPlatform) -> None:
         self.platform = platform
         self.session = requests.Session()
+        platform.browsers.append(self)
 
     def login(self, message: Message, *, method: str = "POST") -> requests.Response:
         """Start a launch; answers the platform's auto-posting form page (or a refusal)."""
