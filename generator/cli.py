@@ -16,7 +16,7 @@ from grader.errors import MatcalcError
 #: Commands of the web package, imported only when used: ``generator`` never imports ``web``.
 LAZY_COMMANDS = {
     "serve": ("web.cli", "serve_command", "Serve the answer pages, practice and the dashboard."),
-    "lti": ("web.lti.cli", "lti_group", "LTI 1.3: register LMSs, show the tool's config, rotate keys."),
+    "lti": ("web.lti.cli", "lti_group", "LTI 1.3: register LMSs, show the config, rotate keys."),
 }
 
 

@@ -11,7 +11,7 @@ from generator.families import registry
 from generator.sets import SetOptions, derived_seed
 from grader.errors import MatcalcError
 
-FORMS = ("symbolic", "numeric")
+FORMS = ("symbolic", "explicit", "numeric")
 LAYOUTS = ("numerator", "denominator")
 MAX_COUNT = 30
 

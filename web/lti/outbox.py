@@ -19,7 +19,7 @@ from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException
 from pylti1p3.grade import Grade
 from requests import RequestException
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from web.database import now
 from web.lti.platforms import platform_by_id
@@ -139,7 +139,7 @@ def _sent_state(connection: Connection, row_id: int) -> str:
 
 def _service(connection: Connection, row: Any) -> AssignmentsGradesService:
     platform = platform_by_id(connection, row.platform_id)
-    scopes = (row.ags_scopes or SCORE_SCOPE).split()
+    scopes: Any = (row.ags_scopes or SCORE_SCOPE).split()
     return AssignmentsGradesService(connector(connection, platform),
                                     {"scope": scopes, "lineitem": row.lineitem_url})
 
@@ -158,11 +158,6 @@ def _failed(engine: Engine, settings: SenderSettings, row: Any, problem: str) ->
         connection.execute(update(lti_scores).where(lti_scores.c.id == row.id).values(
             tries=row.tries + 1, last_error=problem[:2000], lease_until=None,
             next_try_at=now() + timedelta(seconds=wait)))
-
-
-def pending_count(connection: Connection) -> int:
-    return len(connection.execute(select(lti_scores.c.id).where(and_(
-        lti_scores.c.state == "pending"))).all())
 
 
 class ScoreSender:

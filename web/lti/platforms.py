@@ -57,7 +57,8 @@ def add_platform(connection: Connection, *, issuer: str, client_id: str, deploym
         lti_platforms.c.issuer == issuer, lti_platforms.c.client_id == client_id)).first()
     if existing is None:
         platform_id = connection.execute(insert(lti_platforms).values(
-            issuer=issuer, client_id=client_id, created_at=now(), **values)).inserted_primary_key[0]
+            issuer=issuer, client_id=client_id, created_at=now(), **values)
+            .returning(lti_platforms.c.id)).scalar_one()
     else:
         platform_id = existing.id
         connection.execute(update(lti_platforms).where(lti_platforms.c.id == platform_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from flask import Flask
@@ -13,6 +14,7 @@ from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from requests import RequestException
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 
 from grader.errors import MatcalcError
 from web.lti.identity import role_of
@@ -48,9 +50,17 @@ def fetch_roster(engine: Engine, link_id: int) -> int:
             continue
         if role_of(member.get("roles") or []) != "learner":
             continue
-        with engine.begin() as connection:
-            enroll_member(connection, platform, link.assignment_id, str(member["user_id"]),
-                          name=member.get("name"), email=member.get("email"))
+        for attempt in range(5):
+            try:
+                with engine.begin() as connection:
+                    enroll_member(connection, platform, link.assignment_id,
+                                  str(member["user_id"]), name=member.get("name"),
+                                  email=member.get("email"))
+                break
+            except OperationalError:  # SQLite: a launch is writing; try again shortly
+                if attempt == 4:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
         enrolled += 1
     return enrolled
 
@@ -67,7 +77,7 @@ def fetch_in_background(app: Flask, link_id: int) -> None:
         try:
             count = fetch_roster(engine, link_id)
             log.info("roster of link %s: %s learners", link_id, count)
-        except (LtiException, RequestException, MatcalcError) as problem:
+        except (LtiException, RequestException, MatcalcError, OperationalError) as problem:
             log.warning("roster of link %s not fetched: %s", link_id, problem)
         finally:
             with _lock:

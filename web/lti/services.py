@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
 from pylti1p3.service_connector import ServiceConnector
@@ -20,7 +20,7 @@ TIMEOUT = 15.0
 
 
 class _TimedSession(requests.Session):
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", TIMEOUT)
         return super().request(*args, **kwargs)
 
@@ -28,8 +28,8 @@ class _TimedSession(requests.Session):
 class Connector(ServiceConnector):
     """pylti1p3's connector with a token cache keyed by issuer, client id and scopes."""
 
-    _tokens: dict[str, tuple[str, float]] = {}
-    _lock = threading.Lock()
+    _tokens: ClassVar[dict[str, tuple[str, float]]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def _cache_key(self, scope_key: str) -> str:
         return f"{self._registration.get_client_id()}|{scope_key}"

@@ -3,11 +3,11 @@ endpoints, with the tool's current key) and its deployments."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pylti1p3.deployment import Deployment
 from pylti1p3.registration import Registration
-from pylti1p3.tool_config import ToolConfAbstract
+from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import Connection, Engine
 
 from web.lti import keys
@@ -39,21 +39,25 @@ class DatabaseToolConf(ToolConfAbstract):  # type: ignore[type-arg]
         return True
 
     def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
-        return self.find_registration_by_params(iss, None, *args, **kwargs)  # type: ignore[arg-type]
+        return self.find_registration_by_params(iss, "", *args, **kwargs)
 
-    def find_registration_by_params(self, iss: str, client_id: str | None, *args: Any,
-                                    **kwargs: Any) -> Registration | None:  # type: ignore[override]
+    def find_registration_by_params(self, iss: str, client_id: str, *args: Any,
+                                    **kwargs: Any) -> Registration:
+        """The registration, or None (pylti1p3 checks for None, though its hint says
+        otherwise); an empty client id means the issuer's only registration."""
         with self._engine.begin() as connection:
-            platform = find_platform(connection, iss, client_id)
-            return None if platform is None else registration(connection, platform)
+            platform = find_platform(connection, iss, client_id or None)
+            if platform is None:
+                return cast(Registration, None)
+            return registration(connection, platform)
 
     def find_deployment(self, iss: str, deployment_id: str) -> Deployment | None:
-        return self.find_deployment_by_params(iss, deployment_id, None)  # type: ignore[arg-type]
+        return self.find_deployment_by_params(iss, deployment_id, "")
 
-    def find_deployment_by_params(self, iss: str, deployment_id: str, client_id: str | None,
+    def find_deployment_by_params(self, iss: str, deployment_id: str, client_id: str,
                                   *args: Any, **kwargs: Any) -> Deployment | None:
         with self._engine.begin() as connection:
-            platform = find_platform(connection, iss, client_id)
+            platform = find_platform(connection, iss, client_id or None)
             if platform is None or find_deployment(connection, platform, deployment_id) is None:
                 return None
             return Deployment().set_deployment_id(deployment_id)

@@ -21,12 +21,10 @@ from flask import (
     session,
     url_for,
 )
-from pylti1p3.contrib.flask import (
-    FlaskCookieService,
-    FlaskMessageLaunch,
-    FlaskOIDCLogin,
-    FlaskRequest,
-)
+from pylti1p3.contrib.flask.cookie import FlaskCookieService
+from pylti1p3.contrib.flask.message_launch import FlaskMessageLaunch
+from pylti1p3.contrib.flask.oidc_login import FlaskOIDCLogin
+from pylti1p3.contrib.flask.request import FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
@@ -50,12 +48,17 @@ INSTRUCTOR_ASSIGNMENTS = "lti_instructor_assignments"
 STORAGE_COOKIE = "lti1p3-session-id"
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A launch or login matcalc won't accept; shown as a page, nothing stored."""
 
     def __init__(self, title: str, reason: str, status: int = 400) -> None:
         super().__init__(reason)
         self.title, self.reason, self.status = title, reason, status
+
+
+def _request() -> Any:
+    """pylti1p3's view of the current Flask request."""
+    return FlaskRequest()  # type: ignore[no-untyped-call]
 
 
 def _engine() -> Engine:
@@ -69,14 +72,14 @@ def _transaction() -> Iterator[Connection]:
         yield connection
 
 
-def refused_page(problem: Refused) -> Response:
+def refused_page(problem: RefusedError) -> Response:
     response = make_response(render_template("lti_refused.html", title=problem.title,
                                              reason=problem.reason), problem.status)
     return response
 
 
-@blueprint.errorhandler(Refused)
-def _refused(problem: Refused) -> Response:
+@blueprint.errorhandler(RefusedError)
+def _refused(problem: RefusedError) -> Response:
     return refused_page(problem)
 
 
@@ -98,15 +101,17 @@ def login() -> Any:
     launch_url = url_for("lti.launch", _external=True)
     target = request.values.get("target_link_uri", "")
     if target and urlsplit(target).netloc != urlsplit(launch_url).netloc:
-        raise Refused("Login refused", f"the target {target!r} is not on this server "
+        raise RefusedError("Login refused", f"the target {target!r} is not on this server "
                       f"({urlsplit(launch_url).netloc}); check the tool URL in the LMS")
     engine = _engine()
-    oidc = FlaskOIDCLogin(FlaskRequest(), DatabaseToolConf(engine),
+    request_ = _request()
+    cookies = FlaskCookieService(request_)  # type: ignore[no-untyped-call]
+    oidc = FlaskOIDCLogin(request_, DatabaseToolConf(engine), cookie_service=cookies,
                           launch_data_storage=DatabaseLaunchStorage(engine))
     try:
         redirection = oidc.get_redirect_object(launch_url)
     except (OIDCException, LtiException) as problem:
-        raise Refused("Login refused", _login_reason(str(problem))) from None
+        raise RefusedError("Login refused", _login_reason(str(problem))) from None
     with _transaction() as connection:
         forget_expired(connection)
     if request.is_secure and not request.values.get("lti1p3_new_window"):
@@ -117,7 +122,7 @@ def login() -> Any:
         page = make_response(render_template(
             "lti_login.html", auth_url=redirection.get_redirect_url(),
             new_window_url=url_for("lti.login", _external=True) + "?" + urlencode(again)))
-        redirection._cookie_service.update_response(page)
+        cookies.update_response(page)  # type: ignore[no-untyped-call]
         return page
     return redirection.do_redirect()
 
@@ -130,7 +135,7 @@ def _login_reason(message: str) -> str:
 
 
 # -- launch ---------------------------------------------------------------------------------
-class _MessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
+class _MessageLaunch(FlaskMessageLaunch):
     """pylti1p3's launch, with its claims stored only once matcalc accepts the launch."""
 
     def save_launch_data(self) -> _MessageLaunch:
@@ -143,16 +148,16 @@ class _MessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
 def _validated() -> _MessageLaunch:
     engine = _engine()
     if not request.cookies.get(STORAGE_COOKIE):
-        raise Refused("Cookies are blocked",
+        raise RefusedError("Cookies are blocked",
                       "your browser did not send matcalc's cookie back from the LMS's frame. "
                       "Open the activity in a new window (the LMS's activity settings offer "
                       "it), or allow cookies for this site, and launch it again.")
     try:
-        message = _MessageLaunch(FlaskRequest(), DatabaseToolConf(engine),
+        message = _MessageLaunch(_request(), DatabaseToolConf(engine),
                                  launch_data_storage=DatabaseLaunchStorage(engine))
         message.validate()
     except LtiException as problem:
-        raise Refused("Launch refused", _launch_reason(str(problem))) from None
+        raise RefusedError("Launch refused", _launch_reason(str(problem))) from None
     return message
 
 
@@ -175,15 +180,15 @@ def launch() -> Any:
     if message.is_deep_link_launch():
         return _deep_link_launch(message, claims)
     if not message.is_resource_launch():
-        raise Refused("Launch refused", "matcalc takes resource-link and deep-linking launches "
-                      "only")
+        raise RefusedError("Launch refused",
+                           "matcalc takes resource-link and deep-linking launches only")
     facts = read_launch(claims)
     if facts.role is None:
-        raise Refused("No matcalc role", "matcalc opens for learners and for instructors, "
+        raise RefusedError("No matcalc role", "matcalc opens for learners and for instructors, "
                       "teaching assistants, content developers and administrators; this "
                       "launch carries none of those roles", 403)
     if facts.role == "learner" and not facts.sub:
-        raise Refused("Anonymous launch", "the LMS did not say who you are (no 'sub' claim), "
+        raise RefusedError("Anonymous launch", "the LMS did not say who you are (no 'sub' claim), "
                       "so matcalc can't give you your own variant", 403)
     with _transaction() as connection:
         assignment_id, link_id, student_id = _accept(connection, claims, facts)
@@ -201,7 +206,7 @@ def _accept(connection: Connection, claims: dict[str, Any],
             facts: Launch) -> tuple[int, int, int | None]:
     """Store what the launch makes, in one transaction: refused, it leaves nothing."""
     if not use_nonce(connection, facts.issuer, str(claims.get("nonce"))):
-        raise Refused("Launch refused", "this launch's token was used before (a replayed "
+        raise RefusedError("Launch refused", "this launch's token was used before (a replayed "
                       "id_token); launch the activity again from the LMS")
     platform = find_platform(connection, facts.issuer, facts.client_id)
     assert platform is not None  # pylti1p3 found it
@@ -214,17 +219,17 @@ def _accept(connection: Connection, claims: dict[str, Any],
         student_id = enroll_member(connection, platform, assignment_id, facts.sub,
                                    name=facts.name, email=facts.email)
     except MatcalcError as problem:  # the transaction is rolled back
-        raise Refused("This link can't be opened", str(problem)) from None
+        raise RefusedError("This link can't be opened", str(problem)) from None
     return assignment_id, link_id, student_id
 
 
 # -- deep linking -----------------------------------------------------------------------------
 def _deep_link_launch(message: _MessageLaunch, claims: dict[str, Any]) -> Any:
     if role_of(claims.get(LTI + "roles") or []) != "instructor":
-        raise Refused("Not allowed", "only instructors choose matcalc exercises", 403)
+        raise RefusedError("Not allowed", "only instructors choose matcalc exercises", 403)
     with _transaction() as connection:
         if not use_nonce(connection, str(claims["iss"]), str(claims.get("nonce"))):
-            raise Refused("Launch refused", "this launch's token was used before (a replayed "
+            raise RefusedError("Launch refused", "this launch's token was used before (a replayed "
                           "id_token); launch the activity again from the LMS")
     message.keep()
     return render_template("lti_picker.html", launch_id=message.get_launch_id(),
@@ -236,10 +241,10 @@ def picker_submit() -> Any:
     engine = _engine()
     launch_id = request.form.get("launch_id", "")
     try:
-        message = _MessageLaunch.from_cache(launch_id, FlaskRequest(), DatabaseToolConf(engine),
+        message = _MessageLaunch.from_cache(launch_id, _request(), DatabaseToolConf(engine),
                                             launch_data_storage=DatabaseLaunchStorage(engine))
     except LtiException:
-        raise Refused("The picker has expired", "open the exercise picker from the LMS "
+        raise RefusedError("The picker has expired", "open the exercise picker from the LMS "
                       "again") from None
     try:
         with _transaction() as connection:

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, insert, select
 
+from grader.pool import Caps
 from tests.web.lti.platform import Browser, Message, TestPlatform
 from tests.web.servers import LiveServer
-from grader.pool import Caps
 from web.app import close_app, create_app
 from web.assignments import variant_of
 from web.config import ServeConfig
