@@ -10,7 +10,8 @@ import jwt
 import pytest
 from sqlalchemy import Engine, func, select
 
-from tests.web.lti.platform import INSTRUCTOR, Browser, Message, TestPlatform, new_key
+from tests.web.lti.platform import INSTRUCTOR, Browser, Message, TestPlatform, form_of, new_key
+from tests.web.servers import LiveServer
 from web.schema import (
     assignments,
     lti_members,
@@ -53,13 +54,17 @@ def test_login_by_get_and_the_authentication_request(browser: Browser,
     assert auth.method == "GET"   # the platform checked scope, response type, redirect URI
 
 
-def test_staff_open_the_dashboard_of_the_link(browser: Browser, engine: Engine) -> None:
+def test_staff_open_the_dashboard_of_the_link(browser: Browser, engine: Engine,
+                                              server: LiveServer) -> None:
     reply = browser.launch(Message(sub="t-1", roles=INSTRUCTOR))
     assert reply.status_code == 303
     with engine.begin() as connection:
         assignment_id = connection.execute(select(assignments.c.id)).scalar_one()
         assert connection.execute(select(func.count()).select_from(students)).scalar() == 0
     assert reply.headers["Location"] == f"/instructor/assignments/{assignment_id}"
+    signer = server.app.session_interface.get_signing_serializer(server.app)  # type: ignore[attr-defined]
+    session = signer.loads(browser.session.cookies["session"])
+    assert session["lti_instructor_assignments"] == [assignment_id]
     ta = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
     assert browser.launch(Message(sub="t-2", roles=[ta])).headers["Location"] == \
         f"/instructor/assignments/{assignment_id}"
@@ -131,7 +136,6 @@ def test_a_launch_without_the_cookie_offers_a_new_window(platform: TestPlatform,
                                                          browser: Browser) -> None:
     page = browser.login(Message(sub="s-1"))
     browser.session.cookies.clear()
-    from tests.web.lti.platform import form_of
     action, fields = form_of(page.text)
     reply = browser.post(action, fields)
     assert reply.status_code == 400 and "new window" in reply.text
