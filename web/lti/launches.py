@@ -18,7 +18,7 @@ from grader.exercise_set import ExerciseSet
 from web.assignments import create_assignment, enroll
 from web.database import now
 from web.lti.identity import Role, link_key, role_of, student_key
-from web.lti.options import options_from_custom
+from web.lti.options import LinkOptionsError, options_from_custom
 from web.lti.platforms import Platform
 from web.schema import assignments, lti_members, lti_resource_links
 
@@ -116,7 +116,11 @@ def _link(connection: Connection, deployment_row: int, launch: Launch) -> tuple[
 
 def _new_assignment(connection: Connection, launch: Launch) -> int:
     title = launch.resource_title
-    template = _template(connection, str(launch.custom.get(TEMPLATE) or ""))
+    slug = str(launch.custom.get(TEMPLATE) or "")
+    template = _template(connection, slug)
+    if slug and template is None:
+        raise LinkOptionsError(f"custom parameter {TEMPLATE}: no exercise file {slug!r} on this "
+                               "server; choose the exercises again with the picker")
     if template is not None:
         recorded, options = template
         options = dataclasses.replace(options, seed=derived_seed("lti", launch.link_key),

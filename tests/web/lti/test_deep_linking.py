@@ -97,3 +97,10 @@ def test_a_bad_exercise_file_is_named_in_the_refusal(browser: Browser,
 def test_learners_cannot_open_the_picker(browser: Browser) -> None:
     reply = browser.launch(Message(sub="s-1", deep_linking=True))
     assert reply.status_code == 403
+
+
+def test_a_link_naming_missing_exercises_is_refused(browser: Browser, engine: Engine) -> None:
+    reply = browser.launch(Message(sub="s-1", custom={"matcalc_exercises": "not-here"}))
+    assert reply.status_code == 400 and "not-here" in reply.text
+    with engine.begin() as connection:
+        assert connection.execute(select(assignments)).first() is None
