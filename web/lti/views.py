@@ -102,7 +102,7 @@ def login() -> Any:
     target = request.values.get("target_link_uri", "")
     if target and urlsplit(target).netloc != urlsplit(launch_url).netloc:
         raise RefusedError("Login refused", f"the target {target!r} is not on this server "
-                      f"({urlsplit(launch_url).netloc}); check the tool URL in the LMS")
+                           f"({urlsplit(launch_url).netloc}); check the tool URL in the LMS")
     engine = _engine()
     request_ = _request()
     cookies = FlaskCookieService(request_)  # type: ignore[no-untyped-call]
@@ -149,9 +149,9 @@ def _validated() -> _MessageLaunch:
     engine = _engine()
     if not request.cookies.get(STORAGE_COOKIE):
         raise RefusedError("Cookies are blocked",
-                      "your browser did not send matcalc's cookie back from the LMS's frame. "
-                      "Open the activity in a new window (the LMS's activity settings offer "
-                      "it), or allow cookies for this site, and launch it again.")
+                           "your browser did not send matcalc's cookie back from the LMS's frame. "
+                           "Open the activity in a new window (the LMS's activity settings offer "
+                           "it), or allow cookies for this site, and launch it again.")
     try:
         message = _MessageLaunch(_request(), DatabaseToolConf(engine),
                                  launch_data_storage=DatabaseLaunchStorage(engine))
@@ -185,11 +185,11 @@ def launch() -> Any:
     facts = read_launch(claims)
     if facts.role is None:
         raise RefusedError("No matcalc role", "matcalc opens for learners and for instructors, "
-                      "teaching assistants, content developers and administrators; this "
-                      "launch carries none of those roles", 403)
+                           "teaching assistants, content developers and administrators; this "
+                           "launch carries none of those roles", 403)
     if facts.role == "learner" and not facts.sub:
         raise RefusedError("Anonymous launch", "the LMS did not say who you are (no 'sub' claim), "
-                      "so matcalc can't give you your own variant", 403)
+                           "so matcalc can't give you your own variant", 403)
     with _transaction() as connection:
         assignment_id, link_id, student_id = _accept(connection, claims, facts)
         path = student_path(connection, student_id) if student_id is not None else None
@@ -207,7 +207,7 @@ def _accept(connection: Connection, claims: dict[str, Any],
     """Store what the launch makes, in one transaction: refused, it leaves nothing."""
     if not use_nonce(connection, facts.issuer, str(claims.get("nonce"))):
         raise RefusedError("Launch refused", "this launch's token was used before (a replayed "
-                      "id_token); launch the activity again from the LMS")
+                           "id_token); launch the activity again from the LMS")
     platform = find_platform(connection, facts.issuer, facts.client_id)
     assert platform is not None  # pylti1p3 found it
     deployment = find_deployment(connection, platform, facts.deployment_id)
@@ -230,7 +230,7 @@ def _deep_link_launch(message: _MessageLaunch, claims: dict[str, Any]) -> Any:
     with _transaction() as connection:
         if not use_nonce(connection, str(claims["iss"]), str(claims.get("nonce"))):
             raise RefusedError("Launch refused", "this launch's token was used before (a replayed "
-                          "id_token); launch the activity again from the LMS")
+                               "id_token); launch the activity again from the LMS")
     message.keep()
     return render_template("lti_picker.html", launch_id=message.get_launch_id(),
                            choices=picker.choices(), problem=None, values={})
@@ -245,7 +245,7 @@ def picker_submit() -> Any:
                                             launch_data_storage=DatabaseLaunchStorage(engine))
     except LtiException:
         raise RefusedError("The picker has expired", "open the exercise picker from the LMS "
-                      "again") from None
+                           "again") from None
     try:
         with _transaction() as connection:
             choice = picker.read_choice(connection, request.form, request.files)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from tests.web.lti.platform import INSTRUCTOR, Browser, Message, TestPlatform, form_of, new_key
 from tests.web.servers import LiveServer
+from web.lti.platforms import add_platform
 from web.schema import (
     assignments,
     lti_members,
@@ -70,15 +71,23 @@ def test_staff_open_the_dashboard_of_the_link(browser: Browser, engine: Engine,
         f"/instructor/assignments/{assignment_id}"
 
 
-def test_courses_and_links_are_kept_apart(browser: Browser, engine: Engine) -> None:
+def test_courses_links_and_deployments_are_kept_apart(browser: Browser, engine: Engine,
+                                                      platform: TestPlatform) -> None:
+    with engine.begin() as connection:
+        add_platform(connection, issuer=platform.issuer, client_id=platform.client_id,
+                     deployment_id="deployment-2", auth_url=platform.auth_url,
+                     token_url=platform.token_url, jwks_url=platform.jwks_url)
     first = browser.launch(Message(sub="s-1", context_id="course-1"))
     copied = browser.launch(Message(sub="s-1", context_id="course-1-copy"))
     other_link = browser.launch(Message(sub="s-1", resource_link_id="link-2"))
+    other_deployment = browser.launch(Message(sub="s-1", deployment_id="deployment-2"))
     assert len({first.headers["Location"], copied.headers["Location"],
-                other_link.headers["Location"]}) == 3
+                other_link.headers["Location"], other_deployment.headers["Location"]}) == 4
     with engine.begin() as connection:
         keys = connection.execute(select(assignments.c.context_key)).scalars().all()
-    assert len(set(keys)) == 3
+        variants = connection.execute(select(students.c.variant_json)).scalars().all()
+    assert len(set(keys)) == 4
+    assert len(set(variants)) == 4      # each link seeds its own variants
 
 
 def _spoiled(platform: TestPlatform, browser: Browser, how: str) -> Any:
