@@ -28,3 +28,4 @@ def live_server(app: Flask, threads: int = 8) -> Iterator[LiveServer]:
     finally:
         server.close()
         thread.join(timeout=5)
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]  # its request threads

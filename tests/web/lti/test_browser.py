@@ -36,6 +36,7 @@ def proxied(config: ServeConfig) -> Iterator[LiveServer]:
     finally:
         server.close()
         thread.join(timeout=5)
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
         close_app(app)
 
 
