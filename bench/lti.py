@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import statistics
 import sys
 import tempfile
@@ -44,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the platform's request log
     with tempfile.TemporaryDirectory() as folder:
         config = ServeConfig(database_url=f"sqlite:///{folder}/bench.sqlite3",
                              secret_key="bench-" + "x" * 40, grading=False)
