@@ -16,6 +16,7 @@ from grader.errors import MatcalcError
 #: Commands of the web package, imported only when used: ``generator`` never imports ``web``.
 LAZY_COMMANDS = {
     "serve": ("web.cli", "serve_command", "Serve the answer pages, practice and the dashboard."),
+    "assignment": ("web.assignment_cli", "assignment_group", "Graded assignments in the browser."),
     "lti": ("web.lti.cli", "lti_group", "LTI 1.3: register LMSs, show the config, rotate keys."),
 }
 

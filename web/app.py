@@ -60,6 +60,8 @@ def create_app(config: ServeConfig) -> Flask:
     from web import api
     app.register_blueprint(api.blueprint)
     csrf.exempt(api.blueprint)  # reads only; stores nothing
+    from web import student
+    app.register_blueprint(student.blueprint)
     from web import lti
     lti.init_app(app)  # LTI 1.3: blueprint, framing by registered platforms, score sender
 

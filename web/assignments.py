@@ -8,9 +8,10 @@ import dataclasses
 import hmac
 import json
 import secrets
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, func, insert, select, update
 
 from generator.rebuild import authored_families
 from generator.sets import SetOptions, make_variant
@@ -124,3 +125,18 @@ def student_by_link(connection: Connection, student_id: int, token: str) -> Row[
 
 def variant_of(row: Row[Any]) -> Variant:
     return Variant.from_json(json.loads(row.variant_json), f"student {row.id}")
+
+
+def extend(connection: Connection, assignment_id: int, student_key: str,
+           until: datetime | None) -> Row[Any]:
+    """Give one student of an assignment their own due date (None: take it back); their row.
+    The key is the roster id, compared ignoring case as rosters are."""
+    assignment(connection, assignment_id)
+    found = connection.execute(select(students).where(
+        students.c.assignment_id == assignment_id,
+        func.lower(students.c.student_key) == student_key.lower())).first()
+    if found is None:
+        raise AssignmentError(f"assignment {assignment_id} has no student {student_key!r}")
+    connection.execute(update(students).where(students.c.id == found.id).values(
+        extension_until=until))
+    return found

@@ -56,8 +56,10 @@ class _ServeCommand(click.Command):
               help="Reverse proxies in front whose X-Forwarded-Proto/Host/For are trusted.")
 @click.option("--secure-cookies/--no-secure-cookies", default=None,
               help="Cookies only over HTTPS (default: on when --proxies is set).")
+@click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30.0, hidden=True,
+              help="How long a claimed submission stays claimed (tests shorten it).")
 def serve_command(database: str | None, host: str, port: int, threads: int, proxies: int,
-                  secure_cookies: bool | None) -> None:
+                  secure_cookies: bool | None, lease_seconds: float) -> None:
     import waitress
 
     from web.app import create_app
@@ -69,7 +71,7 @@ def serve_command(database: str | None, host: str, port: int, threads: int, prox
         config = ServeConfig(database_url=database or default_database(folder),
                              secret_key=secret_key(folder), proxies=proxies,
                              secure_cookies=bool(proxies) if secure_cookies is None
-                             else secure_cookies)
+                             else secure_cookies, lease_seconds=lease_seconds)
         app = create_app(config)
     except (MatcalcError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
