@@ -1,4 +1,4 @@
-"""The login page's cookie check in a real browser (Debian's Chromium through Playwright): with
+"""LTI: the login page's cookie check in a real browser (the session's Chromium): with
 cookies it goes on to the platform; without, it offers to open matcalc in a new window."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 import pytest
 import waitress
 from playwright.sync_api import Browser as Chromium
-from playwright.sync_api import sync_playwright
 from sqlalchemy import Engine
 
 from tests.web.lti.platform import running_platform
@@ -40,17 +39,7 @@ def proxied(config: ServeConfig) -> Iterator[LiveServer]:
         close_app(app)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Chromium]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-def test_the_login_page_checks_cookies(proxied: LiveServer, chromium: Chromium) -> None:
+def test_the_login_page_checks_cookies(proxied: LiveServer, browser: Chromium) -> None:
     engine: Engine = proxied.app.extensions["matcalc.engine"]
     with running_platform(proxied.url) as platform:
         with engine.begin() as connection:
@@ -62,14 +51,14 @@ def test_the_login_page_checks_cookies(proxied: LiveServer, chromium: Chromium) 
             "iss": platform.issuer, "login_hint": "s-1", "client_id": platform.client_id,
             "lti_message_hint": "m-1", "target_link_uri": target})
 
-        allowed = chromium.new_context(extra_http_headers=HTTPS)
+        allowed = browser.new_context(extra_http_headers=HTTPS)
         page = allowed.new_page()
         page.goto(login)
         page.wait_for_url(platform.auth_url + "?*")        # left for the platform at once
         assert "redirect_uri=" + target.replace(":", "%3A").replace("/", "%2F") in page.url
         allowed.close()
 
-        blocked = chromium.new_context(extra_http_headers=HTTPS)
+        blocked = browser.new_context(extra_http_headers=HTTPS)
         blocked.add_init_script(
             "Object.defineProperty(navigator, 'cookieEnabled', {get: () => false});")
         page = blocked.new_page()
