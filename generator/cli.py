@@ -18,6 +18,7 @@ LAZY_COMMANDS = {
     "serve": ("web.cli", "serve_command", "Serve the answer pages, practice and the dashboard."),
     "assignment": ("web.assignment_cli", "assignment_group", "Graded assignments in the browser."),
     "instructor": ("web.instructor.cli", "instructor_group", "Dashboard accounts."),
+    "lti": ("web.lti.cli", "lti_group", "LTI 1.3: register LMSs, show the config, rotate keys."),
 }
 
 

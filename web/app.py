@@ -60,6 +60,8 @@ def create_app(config: ServeConfig) -> Flask:
     app.register_blueprint(student.blueprint)
     from web.instructor import blueprint as instructor
     app.register_blueprint(instructor)
+    from web import lti
+    lti.init_app(app)  # LTI 1.3: blueprint, framing by registered platforms, score sender
 
     return app
 
