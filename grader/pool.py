@@ -326,14 +326,20 @@ class GradingPool:
     #: Seconds a new worker may take to start (spawn re-imports the grader; fork takes ms).
     STARTUP_SECONDS = 60.0
 
-    def __init__(self, workers: int | None = None, caps: Caps = Caps()) -> None:
+    def __init__(self, workers: int | None = None, caps: Caps = Caps(),
+                 start_method: str | None = None) -> None:
+        """``start_method`` "forkserver" suits a long-lived, threaded parent (the web app):
+        workers then start from a small fresh process, not from a copy of a parent whose
+        address space its threads have grown past the memory cap."""
         size = workers if workers is not None else (os.cpu_count() or 1)
         if size < 1:
             raise ValueError(f"a pool needs at least one worker, not {size}")
         self.size = size
         self.caps = caps
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        method = start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
         self._context: BaseContext = multiprocessing.get_context(method)
+        if method == "forkserver":
+            self._context.set_forkserver_preload(["grader.pool", "grader.checker"])
         self._workers: list[_Worker] = []
         #: The unchecked rest of batches whose worker died: sent again before anything new.
         self._retry: deque[list[_Task]] = deque()

@@ -104,7 +104,9 @@ class GradingService:
 
     # -- the thread -------------------------------------------------------------------------
     def _run(self) -> None:
-        with GradingPool(self.config.pool_size, self.config.caps) as pool:
+        # forkserver: workers start from a small process, not from this threaded, grown one
+        with GradingPool(self.config.pool_size, self.config.caps,
+                         start_method="forkserver") as pool:
             while not self._stop.is_set():
                 try:
                     busy = self._practice_round(pool) | self._queue_round(pool)
