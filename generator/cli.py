@@ -65,6 +65,8 @@ def root() -> None:
       matcalc grade --help     grade a class: reports and a gradebook
       matcalc export --help    Gradescope, Moodle and Canvas
       matcalc serve --help     answer pages in the browser: practice and assignments
+      matcalc assignment --help   graded assignments with personal links
+      matcalc lti --help       inside Moodle, Canvas, Blackboard, Brightspace (LTI 1.3)
     """
 
 
