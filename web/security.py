@@ -34,7 +34,9 @@ _POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inli
            "base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}")
 
 #: Paths whose pages an LMS shows in an iframe.
-LTI_PREFIX = "/lti/"
+#: Pages an LMS frames: the LTI pages, and those a launch leads to (a learner's assignment page,
+#: the dashboard an instructor opens from the course).
+FRAMED_PREFIXES = ("/lti/", "/a/", "/instructor/")
 #: Paths answered in JSON.
 API_PREFIX = "/api/"
 
@@ -88,7 +90,7 @@ def _headers(app: Flask, config: ServeConfig) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        if request.path.startswith(LTI_PREFIX):
+        if request.path.startswith(FRAMED_PREFIXES):
             extra: Callable[[], Iterable[str]] | None = app.extensions.get(LTI_ANCESTORS)
             sources = [*config.lti_frame_ancestors, *(extra() if extra else ())]
             headers.setdefault("Content-Security-Policy", content_security_policy(sources))

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser
 
+from tests.web.chromium import launched_browser
 from tests.web.postgres import fresh_database, postgres_server, require_postgres
 from tests.web.servers import LiveServer, live_server
 from web.app import close_app, create_app
@@ -75,3 +77,8 @@ def client(app: Flask) -> FlaskClient:
 def server(app: Flask) -> Iterator[LiveServer]:
     with live_server(app) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    yield from launched_browser()

@@ -47,7 +47,7 @@ def test_pages_carry_a_policy_without_inline_scripts(client: FlaskClient) -> Non
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_only_lti_pages_may_be_framed_by_the_lms(made: Flask) -> None:
+def test_only_pages_a_launch_leads_to_may_be_framed_by_the_lms(made: Flask) -> None:
     client = made.test_client()
     framed = client.get("/lti/page")
     assert directives(framed.headers["Content-Security-Policy"])["frame-ancestors"] == (
@@ -56,8 +56,12 @@ def test_only_lti_pages_may_be_framed_by_the_lms(made: Flask) -> None:
     made.extensions[LTI_ANCESTORS] = lambda: ["https://other.example.org"]
     assert directives(client.get("/lti/page").headers["Content-Security-Policy"])[
         "frame-ancestors"] == "'self' https://lms.example.edu https://other.example.org"
+    for path in ("/a/1/nothing", "/instructor/"):
+        assert "https://other.example.org" in directives(client.get(path).headers[
+            "Content-Security-Policy"])["frame-ancestors"]
     assert directives(client.get("/healthz").headers["Content-Security-Policy"])[
         "frame-ancestors"] == "'self'"
+    assert client.get("/practice").headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
 def test_reading_is_rate_limited_per_client(config: ServeConfig) -> None:

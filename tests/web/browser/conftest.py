@@ -12,18 +12,14 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from grader.pool import Caps
 from web.config import ServeConfig
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: axe-core is vendored with the other browser libraries; the page loads it from its own
 #: origin, as the Content-Security-Policy allows no inline script.
 AXE = "/static/vendor/axe-core/axe.min.js"
-#: Flags for a headless browser that never reaches the network on its own.
-ARGUMENTS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture
@@ -39,16 +35,6 @@ def config(database_url: str) -> ServeConfig:
     # counts the inherited address space, is raised to match.
     return ServeConfig(database_url=database_url, secret_key="test-secret-key-" + "x" * 32,
                        grading=True, caps=Caps(memory_mb=4096))
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -8,16 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from grader.pool import Caps
-from tests.web.browser.conftest import ARGUMENTS, CHROMIUM, axe_violations, describe
+from tests.web.browser.conftest import axe_violations, describe
 from tests.web.instructor.conftest import PASSWORD, USER, engine_of
 from tests.web.servers import LiveServer
 from web.assignments import student_by_link, variant_of
@@ -38,14 +37,6 @@ def config(database_url: str) -> ServeConfig:
     # and server threads), so the memory cap, which counts inherited address space, is raised.
     return ServeConfig(database_url=database_url, secret_key="browser-secret-" + "y" * 32,
                        grading=True, caps=Caps(memory_mb=4096))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS)
-        yield launched
-        launched.close()
 
 
 def answers_of(app: Flask, link: str) -> dict[str, tuple[str, str]]:

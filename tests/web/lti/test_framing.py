@@ -46,10 +46,13 @@ def test_registered_platforms_may_frame_matcalc(app: Flask, client: FlaskClient)
     register(app.extensions["matcalc.engine"])
     fresh = create_app(app.extensions["matcalc.config"])   # the origins are cached a minute
     try:
-        policy = fresh.test_client().get("/healthz").headers["Content-Security-Policy"]
+        framed = fresh.test_client()
+        policy = framed.get("/lti/jwks.json").headers["Content-Security-Policy"]
+        unframed = framed.get("/healthz").headers["Content-Security-Policy"]
     finally:
         close_app(fresh)
     assert f"frame-ancestors 'self' https://auth.example.edu {ISSUER}" in policy
+    assert ISSUER not in unframed  # only the pages a launch leads to may be framed
 
 
 def test_over_https_the_login_checks_cookies_first(secure_app: Flask) -> None:
