@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from grader.errors import ParseError
@@ -11,6 +10,7 @@ from grader.language import nodes as n
 from grader.language.parser import parse
 from grader.language.printing import print_latex
 from grader.verdict import Verdict
+from web import entries
 
 #: What each status is called on the page.
 STATUS_LABELS = {
@@ -41,10 +41,6 @@ DIAGNOSES = {
     "evaluation_limit": "too large to evaluate",
 }
 
-#: The grader names wrong entries of an explicit matrix in its feedback:
-#: "The entries at (1, 2), (2, 1) are wrong."
-_WRONG_ENTRIES = re.compile(r"The entr(?:y|ies) at ((?:\(\d+, \d+\)(?:, )?)+) (?:is|are) wrong")
-_ENTRY = re.compile(r"\((\d+), (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -90,11 +86,9 @@ def view(verdict: Verdict, answer: str, given: str) -> VerdictView:
 
 
 def wrong_entries(feedback: str) -> tuple[tuple[int, int], ...]:
-    """The wrong entries the grader's feedback names, 1-based."""
-    match = _WRONG_ENTRIES.search(feedback)
-    if match is None:
-        return ()
-    return tuple((int(i), int(j)) for i, j in _ENTRY.findall(match.group(1)))
+    """The wrong entries the grader's feedback names, 1-based, in order (read by
+    :func:`web.entries.wrong_entries`, which the assignment pages use too)."""
+    return tuple(sorted(entries.wrong_entries({"feedback": feedback})))
 
 
 def marked_grid(answer: str, given: str, wrong: tuple[tuple[int, int], ...]) -> str | None:
