@@ -14,17 +14,18 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import Engine, Row
+from sqlalchemy import Engine, Row, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from grader.exercise_set import Exercise
-from web.assignments import assignment, policy_of, variant_of
+from web.assignments import POLICY_COLUMNS, policy_for, policy_of, variant_of
 from web.assignments import student_by_link as _student_by_link
 from web.attempts import MAX_ANSWER, StoredAttempt, SubmissionRefusedError, attempts_of, take
 from web.config import ServeConfig
 from web.database import aware, now
 from web.entries import Cell, grid, wrong_entries
 from web.policy import Policy, attempts_left, deadline, feedback_released, worth
+from web.schema import assignments
 from web.scores import Total, student_total
 from web.student import blueprint
 
@@ -117,7 +118,8 @@ def _questions(student: Row[Any], policy: Policy,
 def _page(student: Row[Any], refused: str | None = None, status: int = 200,
           answer: tuple[str, str] | None = None) -> Response:
     with _engine().connect() as connection:
-        row = assignment(connection, student.assignment_id)
+        row = connection.execute(select(assignments.c.title, *POLICY_COLUMNS).where(
+            assignments.c.id == student.assignment_id)).one()
     policy = policy_of(row)
     moment = now()
     extension = aware(student.extension_until)
@@ -160,7 +162,7 @@ def submit(student_id: int, token: str) -> BaseResponse | tuple[str, int]:
     config = _config()
     try:
         with _engine().begin() as connection:
-            policy = policy_of(assignment(connection, student.assignment_id))
+            policy = policy_for(connection, student.assignment_id)
             questions = {exercise.id for exercise in variant_of(student).exercises}
             take(connection, student, policy, questions, question_id, answer, now(),
                  config.submissions_per_minute)
@@ -184,7 +186,7 @@ def status(student_id: int, token: str) -> Response | tuple[Response, int]:
     if student is None:
         return jsonify({"error": "no such link"}), 404
     with _engine().connect() as connection:
-        policy = policy_of(assignment(connection, student.assignment_id))
+        policy = policy_for(connection, student.assignment_id)
         stored = attempts_of(connection, student.id)
     released = feedback_released(policy, now(), aware(student.extension_until))
     rows: list[dict[str, Any]] = []
