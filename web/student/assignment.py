@@ -23,11 +23,11 @@ from web.assignments import student_by_link as _student_by_link
 from web.attempts import MAX_ANSWER, StoredAttempt, SubmissionRefusedError, attempts_of, take
 from web.config import ServeConfig
 from web.database import aware, now
-from web.entries import Cell, grid, wrong_entries
 from web.policy import Policy, attempts_left, deadline, feedback_released, worth
 from web.schema import assignments
 from web.scores import Total, student_total
 from web.student import blueprint
+from web.student.verdicts import VerdictView, view
 
 #: The HTTP status of each refusal: a rule of the assignment (409), too many at once (429), a
 #: malformed request (400).
@@ -44,8 +44,8 @@ class ShownAttempt:
     stored: StoredAttempt
     number: int
     worth: float | None      # what it earns after penalties, when feedback is released
-    #: An explicit-matrix answer's entries with the wrong ones marked, when there are some
-    grid: list[list[Cell]] | None = None
+    #: The verdict as the page shows it, once graded and released (as practice shows it).
+    verdict: VerdictView | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ def _questions(student: Row[Any], policy: Policy,
         values = worth(policy, attempts)
         shown = tuple(ShownAttempt(
             item, index, values[index - 1] if released else None,
-            grid(item.answer, exercise.given, wrong_entries(item.verdict))
-            if released and item.verdict else None)
+            view(item.verdict, item.answer, exercise.given)
+            if released and item.state == "graded" and item.verdict else None)
             for index, item in enumerate(mine, start=1))
         counted = totals.get(exercise.id)
         questions.append(Question(

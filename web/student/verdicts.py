@@ -1,16 +1,20 @@
 """How a verdict is shown to a student: a plain record the page templates read, built from a
-:class:`grader.verdict.Verdict` and the answer as typed.  No HTTP here."""
+:class:`grader.verdict.Verdict` (practice) or its stored record (assignments) and the answer as
+typed.  Both pages show a verdict alike.  No HTTP here."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from grader.errors import ParseError
 from grader.language import nodes as n
+from grader.language.echo import parse_shape
 from grader.language.parser import parse
 from grader.language.printing import print_latex
 from grader.verdict import Verdict
-from web import entries
 
 #: What each status is called on the page.
 STATUS_LABELS = {
@@ -41,6 +45,10 @@ DIAGNOSES = {
     "evaluation_limit": "too large to evaluate",
 }
 
+#: The grader's sentence naming an explicit matrix's wrong entries, and each (row, column).
+_WRONG_SENTENCE = re.compile(
+    r"The entr(?:y|ies) at ((?:\(\d+, \d+\)(?:, )?)+) (?:is|are) wrong\.")
+_PAIR = re.compile(r"\((\d+), (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class VerdictView:
     diagnosis: str | None
     #: LaTeX of the answer as read (never simplified).
     reading_latex: str | None
+    #: ``n×1 (column vector)``; None when the answer could not be read.
     answer_shape: str | None
     expected_shape: str | None
     #: 1-based (row, column) of wrong entries of an explicit matrix answer.
@@ -66,29 +75,43 @@ class VerdictView:
         return self.status == "correct"
 
 
-def view(verdict: Verdict, answer: str, given: str) -> VerdictView:
-    """What the page shows of ``verdict`` on ``answer`` (to an exercise declaring ``given``)."""
-    wrong = wrong_entries(verdict.feedback) if verdict.status == "incorrect" else ()
-    note = verdict.note
-    diagnosed = note is not None and verdict.status in ("incorrect", "wrong_shape")
-    diagnosis = DIAGNOSES.get(note, note.replace("_", " ")) if diagnosed and note else None
-    feedback, caret = verdict.feedback, None
-    if verdict.status == "invalid" and "\n" in feedback:  # the message, then its caret lines
+def view(verdict: Verdict | Mapping[str, Any], answer: str, given: str) -> VerdictView:
+    """What a page shows of ``verdict`` (or its stored record, :meth:`Verdict.to_json`) on
+    ``answer`` to an exercise declaring ``given``."""
+    record = verdict.to_json() if isinstance(verdict, Verdict) else verdict
+    status = str(record.get("status"))
+    feedback, caret = str(record.get("feedback") or ""), None
+    wrong = wrong_entries(feedback) if status == "incorrect" else ()
+    note = record.get("note")
+    diagnosis = None
+    if isinstance(note, str) and note and status in ("incorrect", "wrong_shape"):
+        diagnosis = DIAGNOSES.get(note, note.replace("_", " "))
+    if status == "invalid" and "\n" in feedback:  # the message, then its caret lines
         feedback, caret = feedback.split("\n", 1)
+    reading = record.get("interpreted_as")
     return VerdictView(
-        status=verdict.status, label=STATUS_LABELS.get(verdict.status, verdict.status),
+        status=status, label=STATUS_LABELS.get(status, status),
         feedback=feedback, caret=caret, diagnosis=diagnosis,
-        reading_latex=None if verdict.interpreted_as is None else verdict.interpreted_as.latex,
-        answer_shape=None if verdict.answer_shape is None else verdict.answer_shape.describe(),
-        expected_shape=(None if verdict.expected_shape is None
-                        else verdict.expected_shape.describe()),
+        reading_latex=reading.get("latex") if isinstance(reading, Mapping) else None,
+        answer_shape=_described(record.get("answer_shape")),
+        expected_shape=_described(record.get("expected_shape")),
         wrong_entries=wrong, grid_latex=marked_grid(answer, given, wrong) if wrong else None)
 
 
+def _described(shape: Any) -> str | None:
+    try:
+        return parse_shape(shape).describe() if shape else None
+    except (ParseError, TypeError, ValueError):
+        return None
+
+
 def wrong_entries(feedback: str) -> tuple[tuple[int, int], ...]:
-    """The wrong entries the grader's feedback names, 1-based, in order (read by
-    :func:`web.entries.wrong_entries`, which the assignment pages use too)."""
-    return tuple(sorted(entries.wrong_entries({"feedback": feedback})))
+    """The wrong entries the grader's feedback names ("The entries at (1, 2), (2, 1) are
+    wrong."), 1-based, in order; empty when it names none."""
+    found = _WRONG_SENTENCE.search(feedback)
+    if found is None:
+        return ()
+    return tuple(sorted({(int(i), int(j)) for i, j in _PAIR.findall(found.group(1))}))
 
 
 def marked_grid(answer: str, given: str, wrong: tuple[tuple[int, int], ...]) -> str | None:

@@ -20,6 +20,7 @@ from generator.sets import SetOptions, make_set
 from grader.checker import check
 from grader.exercise_set import Exercise, ExerciseSet
 from grader.language import parse
+from grader.language.echo import parse_shape
 from grader.roster import Student
 from web.app import close_app, create_app
 from web.assignments import DEFAULT_POLICY, create_assignment, student_path
@@ -93,8 +94,9 @@ def grade_pending(app: Flask) -> None:
 
 
 def shape_of(text: str, exercise: Exercise) -> str:
+    """``n×1 (column vector)``: the shape of ``text`` read as the grader reads it."""
     tree = parse(text, exercise.given)
-    return "×".join(tree.shape.as_strings())  # type: ignore[attr-defined]
+    return tree.shape.describe()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -120,7 +122,7 @@ def test_a_submission_is_stored_then_acknowledged_and_the_verdict_shown(
         time.sleep(0.2)
     page = client.get(path).text
     assert "Wrong shape" in page
-    expected = "×".join(exercise.shape)
+    expected = parse_shape(exercise.shape).describe()
     assert f"Your answer is <strong>{shape_of(wrong, exercise)}</strong>; the answer is " \
            f"<strong>{expected}</strong>" in page
     assert shape_of(wrong, exercise) != expected
@@ -247,9 +249,12 @@ def test_wrong_entries_of_an_explicit_matrix_are_marked(
     assert submit(client, path, exercise.id, "[" + ", ".join(entries) + "]").status_code == 303
     grade_pending(app)
     page = client.get(path).text
-    assert "Incorrect" in page
-    marked = re.findall(r'<td class="wrong"><span class="math" data-latex="([^"]*)"', page)
-    assert marked == [entries[1].strip()]
+    assert "Not correct" in page
+    grids = re.findall(r'<figure class="entries">\s*<span class="math" data-display="block" '
+                       r'data-latex="([^"]*)"', page)
+    assert len(grids) == 1
+    assert re.findall(r"\\boxed\{([^}]*)\}", grids[0]) == [entries[1].strip()]
+    assert "Wrong entries are boxed: row 1, column 2." in page
 
 
 @pytest.mark.parametrize("link", ["/a/{id}/not-the-token", "/a/999999/{token}",
