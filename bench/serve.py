@@ -22,6 +22,7 @@ Target, on 2 cores: with 200 students typing at once, reading p95 <= 50 ms, subm
 p95 <= 500 ms, no errors.
 
     python bench/serve.py [--students 50,200,500] [--seconds 20] [--db URL] [--threads 16]
+                          [--processes 2]
 
 The server uses SQLite in a temporary data folder unless --db names another database (an empty
 PostgreSQL database: pip install 'matcalc[postgres]').  Grading runs in the server as in use.
@@ -383,6 +384,8 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="an empty database (default: SQLite)")
     parser.add_argument("--threads", type=int, default=None,
                         help="the server's request threads (default: matcalc serve's)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="the server's app processes (matcalc serve --processes)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--serve-option", action="append", default=[], metavar="OPTION",
                         help="passed on to matcalc serve (repeatable)")
@@ -395,6 +398,7 @@ def main() -> None:
         learners = prepare(database, max(sizes), arguments.seed)
         extra = list(arguments.serve_option)
         threads = ["--threads", str(arguments.threads)] if arguments.threads else []
+        threads += ["--processes", str(arguments.processes)]
         with running_server(database, folder, threads + extra) as port:
             status, _, _ = Client(port, "127.0.0.1").request("GET", learners[0].link)
             can_submit = status == 200

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
 
 from grader.errors import MatcalcError
+
+if TYPE_CHECKING:
+    from web.config import ServeConfig
 
 _SERVE_HELP = """Serve the answer pages: practice, graded assignments and the dashboard.
 
@@ -51,7 +57,12 @@ class _ServeCommand(click.Command):
               help="Address to listen on; 0.0.0.0 for every interface.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Request threads (reading is done in them; grading has its own pool).")
+              help="Request threads per process (reading is done in them; grading has its own "
+                   "pool).")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="App processes on the one port, each with its own grading pool, sharing "
+                   "the database (Unix; gunicorn). One process serves about 200 students "
+                   "typing at once; use one per core beyond that, on PostgreSQL.")
 @click.option("--connections", default=1000, show_default=True,
               type=click.IntRange(10, 10_000),
               help="Open connections served at once (each student's page keeps one open); "
@@ -70,8 +81,8 @@ class _ServeCommand(click.Command):
                    "https://canvas.example.edu (repeatable; other pages: matcalc only).")
 @click.option("--lease-seconds", type=click.FloatRange(0.5, 3600), default=30.0, hidden=True,
               help="How long a claimed submission stays claimed (tests shorten it).")
-def serve_command(database: str | None, host: str, port: int, threads: int, connections: int,
-                  proxies: int, secure_cookies: bool | None, parse_rate: float,
+def serve_command(database: str | None, host: str, port: int, threads: int, processes: int,
+                  connections: int, proxies: int, secure_cookies: bool | None, parse_rate: float,
                   frame_ancestors: tuple[str, ...], lease_seconds: float) -> None:
     import waitress
 
@@ -88,12 +99,17 @@ def serve_command(database: str | None, host: str, port: int, threads: int, conn
                              parse_burst=max(1, round(parse_rate * 5)),
                              lti_frame_ancestors=("'self'", *frame_ancestors),
                              lease_seconds=lease_seconds)
+        if processes > 1:
+            from web.processes import prepare, serve_processes
+            prepare(config)
+            _started(folder, config, host, port, f"{processes} processes")
+            serve_processes(config, host=host, port=port, processes=processes,
+                            threads=threads, connections=connections)
+            return
         app = create_app(config)
     except (MatcalcError, OSError) as problem:
         raise click.ClickException(str(problem)) from None
-    click.echo(f"data folder: {folder}")
-    click.echo(f"database:    {_shown(config.database_url)}")
-    click.echo(f"serving on   http://{host}:{port}/  (Ctrl-C stops)")
+    _started(folder, config, host, port, "one process")
     waitress.serve(app, host=host, port=port, threads=threads, ident="matcalc",
                    clear_untrusted_proxy_headers=not proxies,
                    connection_limit=connections, backlog=max(1024, connections),
@@ -101,6 +117,12 @@ def serve_command(database: str | None, host: str, port: int, threads: int, conn
                    asyncore_use_poll=True,
                    # refuse floods before buffering them; the app's own cap is smaller
                    max_request_body_size=4 * config.max_request_bytes)
+
+
+def _started(folder: Path, config: ServeConfig, host: str, port: int, how: str) -> None:
+    click.echo(f"data folder: {folder}")
+    click.echo(f"database:    {_shown(config.database_url)}")
+    click.echo(f"serving on   http://{host}:{port}/  ({how}; Ctrl-C stops)")
 
 
 def _origin(text: str) -> str:

@@ -16,7 +16,6 @@ import contextlib
 import json
 import logging
 import queue
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -30,6 +29,7 @@ from grader.exercise_set import Exercise
 from grader.pool import CheckJob, GradingPool
 from grader.verdict import CheckOptions, Verdict
 from web.assignments import variant_of
+from web.background import Background
 from web.config import ServeConfig
 from web.database import now
 from web.schema import students, submissions
@@ -56,46 +56,28 @@ def job_for(exercise: Exercise, answer: str) -> CheckJob:
                     CheckOptions(mistakes=exercise.mistakes, values=exercise.values))
 
 
-class GradingService:
+class GradingService(Background):
+    thread_name = "matcalc-grading"
+
     def __init__(self, engine: Engine, config: ServeConfig) -> None:
+        super().__init__()
         self.engine = engine
         self.config = config
         self._practice: queue.Queue[tuple[CheckJob, Future[Verdict]]] = queue.Queue()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
         self._listeners: list[Listener] = []
-        self._thread: threading.Thread | None = None
-
-    # -- life cycle -------------------------------------------------------------------------
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="matcalc-grading",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
 
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener(student_id)`` after each batch that graded that student's work."""
         self._listeners.append(listener)
 
-    def wake(self) -> None:
-        """New submissions are stored: look at the queue now rather than at the next poll."""
-        self._wake.set()
-
     # -- practice ---------------------------------------------------------------------------
     def check(self, job: CheckJob, timeout: float = 30.0) -> Verdict:
         """Grade one answer now, in the capped pool (practice: nothing is stored)."""
-        if self._thread is None:
+        if not self.running:
             raise GradingUnavailableError("grading is not running in this process")
         future: Future[Verdict] = Future()
         self._practice.put((job, future))
-        self._wake.set()
+        self.wake()
         try:
             return future.result(timeout)
         except TimeoutError:
@@ -103,19 +85,18 @@ class GradingService:
             raise GradingUnavailableError("grading is busy; try again in a moment") from None
 
     # -- the thread -------------------------------------------------------------------------
-    def _run(self) -> None:
+    def run(self) -> None:
         # forkserver: workers start from a small process, not from this threaded, grown one
         with GradingPool(self.config.pool_size, self.config.caps,
                          start_method="forkserver") as pool:
-            while not self._stop.is_set():
+            while not self.stopping:
                 try:
                     busy = self._practice_round(pool) | self._queue_round(pool)
                 except Exception:  # keep grading whatever one round hit; it is logged
                     log.exception("grading round failed")
                     busy = False
                 if not busy:
-                    self._wake.wait(POLL_SECONDS)
-                    self._wake.clear()
+                    self.pause(POLL_SECONDS)
 
     def _practice_round(self, pool: GradingPool) -> bool:
         waiting: list[tuple[CheckJob, Future[Verdict]]] = []

@@ -1,7 +1,10 @@
-"""The restart test: ``matcalc serve`` runs as a real process; students submit from several
-threads; the server (and its grading workers) is killed with SIGKILL while answers arrive, then
-started again.  Every submission that was acknowledged must be in the database and graded, and
-nothing may stay pending."""
+"""``matcalc serve`` as a real process, with students submitting from several threads.
+
+- The restart test: the server (and its grading workers) is killed with SIGKILL while answers
+  arrive, then started again.  Every submission that was acknowledged must be in the database
+  and graded, and nothing may stay pending.
+- Several processes (``--processes 2``): one app process is killed with SIGKILL mid-traffic; it
+  is replaced, every acknowledged submission is graded, and SIGTERM stops them all cleanly."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,14 +78,15 @@ def _post(port: int, path: str, fields: dict[str, str], cookie: str) -> int:
 
 
 @contextlib.contextmanager
-def serving(database_url: str, data: Path, name: str) -> Iterator[Server]:
+def serving(database_url: str, data: Path, name: str, processes: int = 1) -> Iterator[Server]:
     """``matcalc serve`` in its own process group (its grading workers are in it too)."""
     port = free_port()
     log = data / f"{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "generator.cli", "serve", "--db", database_url,
-             "--port", str(port), "--threads", "8", "--lease-seconds", str(LEASE_SECONDS)],
+             "--port", str(port), "--threads", "8", "--lease-seconds", str(LEASE_SECONDS),
+             "--processes", str(processes)],
             env={**os.environ, "MATCALC_DATA": str(data)}, stdout=output,
             stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(process, port, log)
@@ -142,7 +146,8 @@ class Traffic:
         for path in paths:
             try:
                 self.student(path)
-            except OSError:  # the server died under us: what was acknowledged counts
+            except (OSError, http.client.HTTPException):  # the server died under us: what was
+                # acknowledged counts
                 return
 
     def start(self) -> list[threading.Thread]:
@@ -208,3 +213,67 @@ def test_acknowledged_submissions_survive_sigkill_and_are_graded_after_restart(
         assert row.state == "graded", key
         assert row.status in ("incorrect", "wrong_shape", "invalid"), key  # never undecided
         assert row.verdict_json and row.graded_at is not None
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in
+            Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _wait_for(what: str, test: Callable[[], bool], server: Server, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not test():
+        assert time.monotonic() < deadline, f"{what}: {server.log.read_text()}"
+        time.sleep(0.05)
+
+
+def test_several_processes_share_the_port_and_the_queue_and_survive_losing_one(
+        database_url: str, exercise_set: ExerciseSet, tmp_path: Path) -> None:
+    engine = connect(database_url)
+    migrate(engine)
+    with engine.begin() as connection:
+        assignment_id = create_assignment(connection, title="Processes",
+                                          exercise_set=exercise_set)
+        paths = [student_path(connection, row) for row in connection.execute(
+            select(students.c.id).where(students.c.assignment_id == assignment_id)
+            .order_by(students.c.id)).scalars()]
+
+    with serving(database_url, tmp_path, "processes", processes=2) as server:
+        master = server.process.pid
+        _wait_for("two app processes", lambda: len(_children(master)) == 2, server)
+        first, second = _children(master)
+        traffic = Traffic(server.port, paths)
+        threads = traffic.start()
+        _wait_for("answers arriving", lambda: len(traffic.acknowledged) >= 12, server)
+        os.kill(first, signal.SIGKILL)  # one app process crashes mid-traffic
+        for thread in threads:
+            thread.join(60)
+        _wait_for("a replacement process",
+                  lambda: len(_children(master)) == 2 and first not in _children(master),
+                  server)
+        assert second in _children(master)
+        assert _get(server.port, "/healthz")[:2] == (200, "ok")
+        _wait_for("every submission graded",
+                  lambda: set(_states(engine)) == {"graded"}, server, seconds=120)
+        with engine.connect() as connection:
+            stored = set(connection.execute(select(
+                submissions.c.student_id, submissions.c.question_id, submissions.c.answer)).all())
+        missing = [item for item in traffic.acknowledged if item not in stored]
+        assert not missing, missing  # nothing acknowledged was lost with the dead process
+        assert len(stored) >= 12
+
+        server.process.send_signal(signal.SIGTERM)  # a clean stop of the arbiter and workers
+        assert server.process.wait(30) == 0, server.log.read_text()
+    engine.dispose()
+    deadline = time.monotonic() + 10  # the workers' pools wind down after them
+    while _group_alive(master):
+        assert time.monotonic() < deadline, "a process of the stopped server is still running"
+        time.sleep(0.1)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -10,7 +10,6 @@ database send each row once at a time."""
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from pylti1p3.grade import Grade
 from requests import RequestException
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 
+from web.background import Background
 from web.database import now
 from web.lti.platforms import platform_by_id
 from web.lti.services import connector
@@ -160,33 +160,16 @@ def _failed(engine: Engine, settings: SenderSettings, row: Any, problem: str) ->
             next_try_at=now() + timedelta(seconds=wait)))
 
 
-class ScoreSender:
+class ScoreSender(Background):
     """The thread that empties the outbox: at start (rows a stopped server left), when woken
     by a new score, and every ``poll_seconds``."""
 
+    thread_name = "matcalc-lti-scores"
+
     def __init__(self, engine: Engine, settings: SenderSettings = SenderSettings()) -> None:
+        super().__init__()
         self.engine = engine
         self.settings = settings
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="matcalc-lti-scores",
-                                            daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def wake(self) -> None:
-        self._wake.set()
 
     def graded(self, student_id: int) -> None:
         """The grading service's listener: store the student's new total, then send it."""
@@ -195,11 +178,10 @@ class ScoreSender:
         if queued is not None:
             self.wake()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+    def run(self) -> None:
+        while not self.stopping:
             try:
                 send_due(self.engine, self.settings)
             except Exception:  # a database hiccup must not end the sender; it is logged
                 log.exception("sending scores failed")
-            self._wake.wait(self.settings.poll_seconds)
-            self._wake.clear()
+            self.pause(self.settings.poll_seconds)
