@@ -59,9 +59,10 @@ def check(
     shape = tree.typed_shape
     seen = Interpretation(print_ascii(tree), print_latex(tree), answer_reading.messages)
 
-    def verdict(status: str, score: float, note: str | None, feedback: str, method: str) -> Verdict:
+    def verdict(status: str, score: float, note: str | None, feedback: str, method: str,
+                wrong: tuple[tuple[int, int], ...] = ()) -> Verdict:
         return Verdict(status, score, expected_shape, shape, note, feedback, seen,  # type: ignore[arg-type]
-                       method)
+                       method, wrong)
 
     mistakes = _parse_mistakes(options.mistakes, declarations)
     shapes_differ = shape != expected_shape and not (shape.is_scalar and expected_shape.is_scalar)
@@ -137,7 +138,8 @@ def check(
         if found is not None:
             text = f"{found.feedback} {text}"
         return verdict("incorrect", score, found.note if found else "wrong_entries", text,
-                       f"entry by entry; {outcome.method}")
+                       f"entry by entry; {outcome.method}",
+                       tuple((i + 1, j + 1) for i, j in wrong))
     if found is not None:
         return verdict("incorrect", 0.0, found.note, found.feedback, outcome.method)
     return verdict("incorrect", 0.0, None, "Incorrect.", outcome.method)

@@ -67,6 +67,9 @@ class Verdict:
     interpreted_as: Interpretation | None
     #: How it was decided, with the error bound when probabilistic.
     method: str
+    #: An explicit-matrix answer's wrong entries, 1-based (row, column), in order; pages mark
+    #: them in the answer's grid.  Empty when none are named.
+    wrong_entries: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """Every field, shapes as lists of strings (``["n", "1"]``)."""
@@ -82,6 +85,7 @@ class Verdict:
                 "notes": list(self.interpreted_as.notes),
             },
             "method": self.method,
+            "wrong_entries": [list(pair) for pair in self.wrong_entries],
         }
 
 

@@ -32,6 +32,9 @@ Examples:
   matcalc serve --db postgresql+psycopg://matcalc@db/matcalc --proxies 1
                                                  PostgreSQL (pip install 'matcalc[postgres]'),
                                                  behind one reverse proxy that sets X-Forwarded-*
+  matcalc serve --processes 2 --db postgresql+psycopg://matcalc@db/matcalc
+                                                 two app processes on one port (Unix), for a
+                                                 class of more than about 200 typing at once
 
 \b
 Pages: /practice (no login), /instructor (the dashboard), /healthz, and

@@ -12,6 +12,10 @@ from sqlalchemy import Engine, create_engine, event
 from grader.errors import MatcalcError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: Connections kept open for reuse: more than a process's request threads and background
+#: threads use at once, so that none is closed and opened again under load (SQLAlchemy's
+#: default keeps 5, fewer than ``matcalc serve``'s 8 request threads).  They open only as needed.
+POOL_SIZE = 20
 
 
 class DatabaseError(MatcalcError):
@@ -33,7 +37,8 @@ def connect(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and a busy timeout so that request threads and the
     grading thread can write without 'database is locked'."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               pool_size=POOL_SIZE, max_overflow=10)
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +50,7 @@ def connect(url: str) -> Engine:
 
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=10)
     except ModuleNotFoundError as problem:
         raise DatabaseError(f"{url.split(':', 1)[0]}: its driver is not installed ({problem.name});"
                             " for PostgreSQL install matcalc[postgres]") from None

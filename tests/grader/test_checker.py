@@ -233,6 +233,9 @@ def test_explicit_matrices_entry_by_entry() -> None:
     assert verdict.status == "incorrect"
     assert verdict.score == 0.0
     assert verdict.feedback == "The entry at (2, 2) is wrong."
+    assert verdict.wrong_entries == ((2, 2),)
+    assert verdict.to_json()["wrong_entries"] == [[2, 2]]
+    assert check(key, "[6 x y, 3 x^2; 2, 8 y^7]", EXPLICIT).wrong_entries == ()
 
 
 def test_partial_credit_is_the_fraction_of_entries_right() -> None:
@@ -240,6 +243,7 @@ def test_partial_credit_is_the_fraction_of_entries_right() -> None:
     verdict = check("[1, 2, 3; 4, 5, 6]", "[1, 2, 0; 4, 0, 6]", EXPLICIT, options=options)
     assert verdict.score == pytest.approx(4 / 6)
     assert verdict.feedback == "The entries at (1, 3), (2, 2) are wrong."
+    assert verdict.wrong_entries == ((1, 3), (2, 2))
     transposed = check("[1, 2; 3, 4]", "[1, 3; 2, 4]", EXPLICIT, options=options)
     assert transposed.note == "transpose"
     assert transposed.score == pytest.approx(0.5)
@@ -261,7 +265,7 @@ def test_verdict_json_holds_every_field() -> None:
         "answer_shape": ["n", "1"], "note": None, "feedback": "Correct.",
         "interpreted_as": {"ascii": "A^T x + A x", "latex": r"A^{\top} \mathbf{x} + A \mathbf{x}",
                            "notes": ["read 'Ax' as the product A x"]},
-        "method": verdict.method,
+        "method": verdict.method, "wrong_entries": [],
     }
     assert "Schwartz–Zippel" in verdict.method and "≈" in verdict.method
 

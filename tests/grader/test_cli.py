@@ -140,7 +140,7 @@ def test_check_json_holds_every_verdict_field() -> None:
     assert code == 1
     verdict = json.loads(out)
     assert set(verdict) == {"status", "score", "expected_shape", "answer_shape", "note",
-                            "feedback", "interpreted_as", "method"}
+                            "feedback", "interpreted_as", "method", "wrong_entries"}
     assert verdict["status"] == "wrong_shape"
     assert verdict["note"] == "transpose"
     assert verdict["expected_shape"] == ["n", "1"] and verdict["answer_shape"] == ["1", "n"]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import Engine, Row, select
+from sqlalchemy import Connection, Engine, Row, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from grader.exercise_set import Exercise
@@ -69,11 +69,10 @@ def _config() -> ServeConfig:
     return config
 
 
-def _student(student_id: int, token: str) -> Row[Any] | None:
+def _student(connection: Connection, student_id: int, token: str) -> Row[Any] | None:
     if len(token) > MAX_TOKEN:
         return None
-    with _engine().connect() as connection:
-        return _student_by_link(connection, student_id, token)
+    return _student_by_link(connection, student_id, token)
 
 
 def _not_found() -> tuple[str, int]:
@@ -88,13 +87,12 @@ def _private(response: R) -> R:
     return response
 
 
-def _questions(student: Row[Any], policy: Policy,
+def _questions(connection: Connection, student: Row[Any], policy: Policy,
                released: bool) -> tuple[list[Question], Total | None]:
     """The questions as the page shows them, and the student's total when it may be shown
     (the gradebook's: penalties, best attempts and the instructor's overrides)."""
-    with _engine().connect() as connection:
-        stored = attempts_of(connection, student.id)
-        total = student_total(connection, student.id) if released else None
+    stored = attempts_of(connection, student.id)
+    total = student_total(connection, student.id) if released else None
     totals = {item.question_id: item for item in total.questions} if total else {}
     questions = []
     for number, exercise in enumerate(variant_of(student).exercises, start=1):
@@ -115,17 +113,16 @@ def _questions(student: Row[Any], policy: Policy,
     return questions, total
 
 
-def _page(student: Row[Any], refused: str | None = None, status: int = 200,
-          answer: tuple[str, str] | None = None) -> Response:
-    with _engine().connect() as connection:
-        row = connection.execute(select(assignments.c.title, *POLICY_COLUMNS).where(
-            assignments.c.id == student.assignment_id)).one()
+def _page(connection: Connection, student: Row[Any], refused: str | None = None,
+          status: int = 200, answer: tuple[str, str] | None = None) -> Response:
+    row = connection.execute(select(assignments.c.title, *POLICY_COLUMNS).where(
+        assignments.c.id == student.assignment_id)).one()
     policy = policy_of(row)
     moment = now()
     extension = aware(student.extension_until)
     released = feedback_released(policy, moment, extension)
     due = deadline(policy, extension)
-    questions, total = _questions(student, policy, released)
+    questions, total = _questions(connection, student, policy, released)
     html = render_template(
         "assignment.html",
         assignment=row, student=student, policy=policy, questions=questions, total=total,
@@ -145,33 +142,37 @@ def _shape(shape: Any) -> str:
 
 @blueprint.get("/a/<int:student_id>/<token>")
 def assignment_page(student_id: int, token: str) -> Response | tuple[str, int]:
-    student = _student(student_id, token)
-    if student is None:
-        return _not_found()
-    return _page(student)
+    with _engine().connect() as connection:
+        student = _student(connection, student_id, token)
+        if student is None:
+            return _not_found()
+        return _page(connection, student)
 
 
 @blueprint.post("/a/<int:student_id>/<token>/submit")
 def submit(student_id: int, token: str) -> BaseResponse | tuple[str, int]:
-    """One question's answer per request (fields ``question`` and ``answer``)."""
-    student = _student(student_id, token)
-    if student is None:
-        return _not_found()
+    """One question's answer per request (fields ``question`` and ``answer``); one database
+    connection for the request, the attempt committed before the acknowledgement."""
     question_id = request.form.get("question", "")
     answer = request.form.get("answer", "")
     config = _config()
-    try:
-        with _engine().begin() as connection:
+    with _engine().connect() as connection:
+        student = _student(connection, student_id, token)
+        if student is None:
+            return _not_found()
+        try:
             policy = policy_for(connection, student.assignment_id)
             questions = {exercise.id for exercise in variant_of(student).exercises}
             take(connection, student, policy, questions, question_id, answer, now(),
                  config.submissions_per_minute)
-    except SubmissionRefusedError as refused:
-        response = _page(student, str(refused), REFUSAL_STATUS[refused.reason],
-                         (question_id, answer))
-        if refused.reason == "rate":
-            response.headers["Retry-After"] = "60"
-        return response
+            connection.commit()
+        except SubmissionRefusedError as refused:
+            connection.rollback()
+            response = _page(connection, student, str(refused),
+                             REFUSAL_STATUS[refused.reason], (question_id, answer))
+            if refused.reason == "rate":
+                response.headers["Retry-After"] = "60"
+            return response
     current_app.extensions["matcalc.grading"].wake()
     target = url_for("student.assignment_page", student_id=student.id, token=student.token,
                      _anchor=f"question-{question_id}")
@@ -182,10 +183,10 @@ def submit(student_id: int, token: str) -> BaseResponse | tuple[str, int]:
 def status(student_id: int, token: str) -> Response | tuple[Response, int]:
     """For the page's polling: how many of the student's attempts wait for a verdict, and
     each attempt's state (its status only when feedback is released)."""
-    student = _student(student_id, token)
-    if student is None:
-        return jsonify({"error": "no such link"}), 404
     with _engine().connect() as connection:
+        student = _student(connection, student_id, token)
+        if student is None:
+            return jsonify({"error": "no such link"}), 404
         policy = policy_for(connection, student.assignment_id)
         stored = attempts_of(connection, student.id)
     released = feedback_released(policy, now(), aware(student.extension_until))

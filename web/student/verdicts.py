@@ -81,7 +81,7 @@ def view(verdict: Verdict | Mapping[str, Any], answer: str, given: str) -> Verdi
     record = verdict.to_json() if isinstance(verdict, Verdict) else verdict
     status = str(record.get("status"))
     feedback, caret = str(record.get("feedback") or ""), None
-    wrong = wrong_entries(feedback) if status == "incorrect" else ()
+    wrong = _wrong(record, feedback) if status == "incorrect" else ()
     note = record.get("note")
     diagnosis = None
     if isinstance(note, str) and note and status in ("incorrect", "wrong_shape"):
@@ -103,6 +103,17 @@ def _described(shape: Any) -> str | None:
         return parse_shape(shape).describe() if shape else None
     except (ParseError, TypeError, ValueError):
         return None
+
+
+def _wrong(record: Mapping[str, Any], feedback: str) -> tuple[tuple[int, int], ...]:
+    """The verdict's wrong entries; from its feedback sentence for verdicts stored before the
+    verdict named them."""
+    listed = record.get("wrong_entries")
+    if isinstance(listed, list | tuple):
+        pairs = {(int(pair[0]), int(pair[1])) for pair in listed
+                 if isinstance(pair, list | tuple) and len(pair) == 2}
+        return tuple(sorted(pairs))
+    return wrong_entries(feedback)
 
 
 def wrong_entries(feedback: str) -> tuple[tuple[int, int], ...]:

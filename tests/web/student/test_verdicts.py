@@ -9,11 +9,24 @@ GIVEN = "x, y"
 KEY = "[2 x, 0; y, 3]"
 
 
-def test_wrong_entries_come_from_the_graders_feedback() -> None:
+def test_wrong_entries_come_from_the_verdict_alike_as_object_or_as_stored() -> None:
     verdict = check(KEY, "[2 x, 1; y, 4]", GIVEN)
     shown = view(verdict, "[2 x, 1; y, 4]", GIVEN)
     assert shown.status == "incorrect" and shown.wrong_entries == ((1, 2), (2, 2))
     assert shown.grid_latex is not None and shown.grid_latex.count(r"\boxed") == 2
+    assert view(verdict.to_json(), "[2 x, 1; y, 4]", GIVEN) == shown
+
+
+def test_a_verdict_stored_before_wrong_entries_were_named_is_read_from_its_feedback() -> None:
+    stored = check(KEY, "[2 x, 1; y, 3]", GIVEN).to_json()
+    del stored["wrong_entries"]
+    assert view(stored, "[2 x, 1; y, 3]", GIVEN).wrong_entries == ((1, 2),)
+
+
+def test_a_stored_verdict_shows_as_the_object_does() -> None:
+    verdict = check("x^T A", "A^T x", "x[n], A[n,n]", layout="numerator")
+    assert view(verdict.to_json(), "A^T x", "x[n], A[n,n]") == view(verdict, "A^T x",
+                                                                     "x[n], A[n,n]")
 
 
 def test_a_correct_answer_has_no_diagnosis_and_no_grid() -> None:
