@@ -71,7 +71,8 @@ def test_reports_and_gradebook_hold_every_verdict(tmp_path: Path) -> None:
     q1 = report["questions"][0]
     assert q1["verdict"]["note"] == "assumed_symmetric"
     assert set(q1["verdict"]) == {"status", "score", "expected_shape", "answer_shape", "note",
-                                  "feedback", "interpreted_as", "method"}
+                                  "feedback", "interpreted_as", "method", "wrong_entries"}
+    assert q1["verdict"]["wrong_entries"] == []
     assert "You assumed A is symmetric." in (out / "s001.md").read_text("utf-8")
     transposed = (out / "s002.md").read_text("utf-8")
     assert "Wrong shape" in transposed and "numerator layout" in transposed
