@@ -26,7 +26,6 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from generator.sets import SetOptions, make_set
-from grader.pool import Caps
 from grader.roster import Student
 from tests.grader.language.hostile_cases import CASES, Case
 from tests.web.servers import LiveServer, live_server
@@ -93,10 +92,7 @@ def served(module_database_url: str) -> Iterator[Served]:
     """The app on waitress, with an assignment and its roster already stored (so that "nothing
     stored" is checked on tables that are not empty)."""
     config = ServeConfig(database_url=module_database_url, secret_key="hostile-" + "k" * 40,
-                         parse_rate=0, submissions_per_minute=1_000_000,
-                         # workers fork from this (large) test process: room for its address
-                         # space; the caps themselves are tested in tests/grader/test_pool.py
-                         caps=Caps(memory_mb=4096))
+                         parse_rate=0, submissions_per_minute=1_000_000)
     app = create_app(config)
     engine: Engine = app.extensions["matcalc.engine"]
     exercise_set = make_set(SetOptions(families=("quadratic",), count=1, seed=3),

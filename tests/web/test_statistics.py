@@ -9,7 +9,6 @@ from flask import Flask
 from generator.sets import SetOptions, make_set
 from grader.exercise_set import Exercise
 from grader.roster import Student
-from tests.web.instructor.conftest import grading_config
 from tests.web.test_grading import engine_of, submit, wait_graded
 from web.assignments import create_assignment, enroll, variant_of
 from web.config import ServeConfig
@@ -46,7 +45,7 @@ def test_statistics_and_attempts_from_graded_submissions(app: Flask, config: Ser
         ("s1", "q2", "0"),
     ]
     submitted = [submit(engine, ids[key], question, answer) for key, question, answer in plan]
-    service = GradingService(engine, grading_config(config))
+    service = GradingService(engine, config)
     service.start()
     try:
         wait_graded(engine, submitted)

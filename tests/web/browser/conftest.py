@@ -14,7 +14,6 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Browser, Page
 
-from grader.pool import Caps
 from web.config import ServeConfig
 
 #: axe-core is vendored with the other browser libraries; the page loads it from its own
@@ -29,12 +28,10 @@ def database_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def config(database_url: str) -> ServeConfig:
-    # Practice answers are checked by the grading thread's pool: it must run.  Its workers are
-    # forked from this process, whose address space (the browser driver's threads, the server's
-    # threads and their malloc arenas) is far larger than a server's: the memory cap, which
-    # counts the inherited address space, is raised to match.
+    # Practice answers are checked by the grading thread's pool: it must run (with the default
+    # caps: its workers start from a small forkserver process, not from this one).
     return ServeConfig(database_url=database_url, secret_key="test-secret-key-" + "x" * 32,
-                       grading=True, caps=Caps(memory_mb=4096))
+                       grading=True)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from playwright.sync_api import Browser, Page, expect
 from generator.sets import SetOptions, make_set
 from grader.exercise_set import Exercise
 from grader.language.echo import parse_shape
-from grader.pool import Caps
 from grader.roster import Student
 from tests.web.browser.conftest import axe_violations, describe
 from tests.web.instructor.conftest import engine_of
@@ -30,7 +29,7 @@ from web.schema import students
 def config(database_url: str) -> ServeConfig:
     # Grading starts only when the test says so, so that the page is seen waiting.
     return ServeConfig(database_url=database_url, secret_key="test-secret-key-" + "z" * 32,
-                       grading=False, caps=Caps(memory_mb=4096))
+                       grading=False)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -13,7 +12,6 @@ from sqlalchemy import Engine
 
 from generator.sets import SetOptions, make_set
 from grader.exercise_set import ExerciseSet
-from grader.pool import Caps
 from grader.roster import Student
 from tests.web.test_grading import submit, wait_graded
 from web.assignments import create_assignment, enroll
@@ -57,14 +55,6 @@ def signed_in(client: FlaskClient, instructor: str) -> FlaskClient:
     return client
 
 
-def grading_config(config: ServeConfig) -> ServeConfig:
-    """``config`` for a grading service started in this test process.  Its workers are forked
-    from here, and after the browser tests the process holds a browser driver's threads and
-    their malloc arenas: the memory cap, which counts the inherited address space, is raised
-    as in tests/web/browser."""
-    return dataclasses.replace(config, caps=Caps(memory_mb=4096))
-
-
 @dataclass(frozen=True)
 class Graded:
     """An assignment of two students whose attempts the real grading service graded."""
@@ -95,7 +85,7 @@ def graded(app: Flask, config: ServeConfig, class_set: ExerciseSet) -> Graded:
     submitted = (submit(engine, ids["s1"], "q1", first.answer),
                  submit(engine, ids["s1"], "q2", "x +"),
                  submit(engine, ids["s2"], "q1", second.mistakes[0].answer))
-    service = GradingService(engine, grading_config(config))
+    service = GradingService(engine, config)
     service.start()
     try:
         wait_graded(engine, list(submitted))

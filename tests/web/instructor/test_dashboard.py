@@ -21,7 +21,6 @@ from tests.web.instructor.conftest import (
     Graded,
     csrf_token,
     engine_of,
-    grading_config,
     log_in,
 )
 from tests.web.test_grading import wait_graded
@@ -367,7 +366,7 @@ def test_a_key_change_regrades_with_the_new_keys(app: Flask, config: ServeConfig
     given = graded.exercise_set.variants[1].exercises[0].mistakes[0].answer  # what s2 gave
     page = upload(signed_in, graded, corrected(graded.exercise_set, 1, given))
     assert "New exercises for 1 student; 3 attempts queued to be graded again." in page
-    service = GradingService(engine_of(app), grading_config(config))
+    service = GradingService(engine_of(app), config)
     service.start()
     try:
         wait_graded(engine_of(app), list(graded.submissions))

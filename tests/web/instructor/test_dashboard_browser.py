@@ -10,33 +10,17 @@ import io
 import time
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from grader.pool import Caps
-from tests.web.browser.conftest import axe_violations, describe
+from tests.web.browser.conftest import axe_violations, config, database_url, describe  # noqa: F401 (fixtures: SQLite, grading on)
 from tests.web.instructor.conftest import PASSWORD, USER, engine_of
 from tests.web.servers import LiveServer
 from web.assignments import student_by_link, variant_of
-from web.config import ServeConfig
 from web.schema import submissions
 
 ROSTER = "id,name,email\nst1,Ada Byron,ada@example.org\nst2,Ben <Lee>,ben@example.org\n"
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'matcalc.sqlite3'}"
-
-
-@pytest.fixture
-def config(database_url: str) -> ServeConfig:
-    # As in tests/web/browser: grading workers are forked from this process (browser driver
-    # and server threads), so the memory cap, which counts inherited address space, is raised.
-    return ServeConfig(database_url=database_url, secret_key="browser-secret-" + "y" * 32,
-                       grading=True, caps=Caps(memory_mb=4096))
 
 
 def answers_of(app: Flask, link: str) -> dict[str, tuple[str, str]]:

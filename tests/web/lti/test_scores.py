@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import Engine, insert, select
 
-from grader.pool import Caps
 from tests.web.lti.platform import Browser, Message, TestPlatform
 from tests.web.servers import LiveServer
 from web.app import close_app, create_app
@@ -181,9 +180,7 @@ def test_grading_and_regrading_send_scores(browser: Browser, platform: TestPlatf
     its listener stores and sends the total; a regrade sends the new one."""
     server.app.extensions["matcalc.lti.sender"].stop()
     student_id = learner(browser, engine)
-    # this process holds two servers' threads: their stacks count against the worker's cap
-    grading_app = create_app(dataclasses.replace(config, grading=True,
-                                                 caps=Caps(memory_mb=4096)))
+    grading_app = create_app(dataclasses.replace(config, grading=True))
     try:
         grading_app.extensions["matcalc.lti.sender"].settings = FAST
         with engine.begin() as connection:
