@@ -164,16 +164,21 @@ def _states(engine: Engine) -> dict[str, int]:
             select(submissions.c.state, func.count()).group_by(submissions.c.state))}
 
 
-def test_acknowledged_submissions_survive_sigkill_and_are_graded_after_restart(
-        database_url: str, exercise_set: ExerciseSet, tmp_path: Path) -> None:
+def _class(database_url: str, exercise_set: ExerciseSet, title: str) -> tuple[Engine, list[str]]:
+    """A migrated database holding one assignment; its students' personal paths."""
     engine = connect(database_url)
     migrate(engine)
     with engine.begin() as connection:
-        assignment_id = create_assignment(connection, title="Restart",
-                                          exercise_set=exercise_set)
+        assignment_id = create_assignment(connection, title=title, exercise_set=exercise_set)
         paths = [student_path(connection, row) for row in connection.execute(
             select(students.c.id).where(students.c.assignment_id == assignment_id)
             .order_by(students.c.id)).scalars()]
+    return engine, paths
+
+
+def test_acknowledged_submissions_survive_sigkill_and_are_graded_after_restart(
+        database_url: str, exercise_set: ExerciseSet, tmp_path: Path) -> None:
+    engine, paths = _class(database_url, exercise_set, "Restart")
     first_wave, second_wave = paths[:-4], paths[-4:]
 
     with serving(database_url, tmp_path, "first") as server:
@@ -229,15 +234,7 @@ def _wait_for(what: str, test: Callable[[], bool], server: Server, seconds: floa
 
 def test_several_processes_share_the_port_and_the_queue_and_survive_losing_one(
         database_url: str, exercise_set: ExerciseSet, tmp_path: Path) -> None:
-    engine = connect(database_url)
-    migrate(engine)
-    with engine.begin() as connection:
-        assignment_id = create_assignment(connection, title="Processes",
-                                          exercise_set=exercise_set)
-        paths = [student_path(connection, row) for row in connection.execute(
-            select(students.c.id).where(students.c.assignment_id == assignment_id)
-            .order_by(students.c.id)).scalars()]
-
+    engine, paths = _class(database_url, exercise_set, "Processes")
     with serving(database_url, tmp_path, "processes", processes=2) as server:
         master = server.process.pid
         _wait_for("two app processes", lambda: len(_children(master)) == 2, server)
